@@ -1,0 +1,86 @@
+"""Jiedai kiosk: the touch screen, the staff console and the waiting-room display.
+
+`create_app` builds the Flask app: configuration, extensions, blueprints. It
+does nothing else; importing this package opens no database, port or file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from . import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+__version__ = "0.1.0"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        settings.BY_NAME["INSTANCE_PATH"].env_name) or None
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(settings.defaults())
+    app.config.from_mapping(
+        APP_VERSION=__version__,
+        SQLALCHEMY_ENGINE_OPTIONS={},
+        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        WTF_CSRF_TIME_LIMIT=None,  # the kiosk's session ends on idle instead
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(settings.from_environ(os.environ))
+    else:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            app.config["KIOSK_DATABASE_URL"] or f"sqlite:///{instance / 'kiosk.sqlite3'}")
+
+    from . import cli, database, i18n, security
+    from .extensions import csrf, db, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+
+    from .health import bp as health_bp
+    from .visitor import bp as visitor_bp
+
+    app.register_blueprint(visitor_bp)
+    app.register_blueprint(health_bp)
+    return app
+
+
+def _instance_secret(path: Path) -> str:
+    """The session signing key: made once, kept in instance/ readable by the owner only."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

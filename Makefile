@@ -1,0 +1,56 @@
+# Jiedai: `make run` serves the kiosk, `make test` runs every test.
+# Both install what they need on a fresh Debian machine: the virtualenv from
+# PyPI and, for the tests, Debian's chromium, CJK fonts and poppler-utils.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+CATALOGS := $(wildcard kiosk/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+RUN_DEBS := fonts-noto-cjk fonts-wqy-zenhei
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: run central test bench install debs-run debs-test translations extract clean
+
+run: install debs-run
+	$(FLASK) --app kiosk db upgrade
+	$(PY) run.py --host $(HOST) --port $(PORT)
+
+central: install
+	$(FLASK) --app sync.central db upgrade
+	$(PY) run.py central
+
+test: install debs-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install debs-test
+	$(PY) -m bench
+
+install: $(STAMP) $(COMPILED)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@
+
+# Debian packages, installed only when missing (root, or sudo when not root).
+debs-run:
+	@sh scripts/ensure-debs.sh $(RUN_DEBS)
+
+debs-test:
+	@sh scripts/ensure-debs.sh $(TEST_DEBS)
+
+# Refresh the catalogs after changing user-facing strings.
+extract: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o build/messages.pot .
+	$(VENV)/bin/pybabel update -i build/messages.pot -d kiosk/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis

@@ -1,0 +1,27 @@
+"""`GET /healthz`: is the database reachable, are the migrations current."""
+
+from flask import Blueprint, current_app
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..database import migration_heads
+from ..extensions import db
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    report = {"version": current_app.config["APP_VERSION"],
+              "kiosk_id": current_app.config["KIOSK_ID"]}
+    try:
+        db.session.execute(text("SELECT 1"))
+        applied, heads = migration_heads()
+    except SQLAlchemyError as error:
+        report.update(database="unreachable", migrations="unknown", ok=False,
+                      error=type(error).__name__)
+        return report, 503
+    current = applied == heads
+    report.update(database="ok", migrations="current" if current else "pending",
+                  migration_revision=sorted(applied), ok=current)
+    return report, 200 if current else 503

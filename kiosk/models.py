@@ -1,0 +1,210 @@
+"""The kiosk's records.
+
+Every record is born here with a UUIDv7 and keeps it for life, so a record
+sent twice to the central office is still one record. Records the kiosk owns
+carry a `version` that each change bumps; the sync agent sends what is newer
+than the central office acknowledged. Times are UTC.
+
+Models describe data and never commit: operations (kiosk/*/operations.py)
+own the transactions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+from .ids import new_id
+from .timeutil import utcnow
+
+
+class UTCDateTime(db.TypeDecorator):
+    """A timezone-aware UTC datetime, stored naive (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def _id_column() -> Mapped[str]:
+    return mapped_column(String(36), primary_key=True, default=new_id)
+
+
+class Versioned:
+    """Kiosk-owned fields: bump `version` on every change so sync sends it."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
+
+    def touch(self) -> None:
+        self.version = (self.version or 0) + 1
+
+
+class Body(db.Model):
+    """A body the matter concerns (涉及单位), from a list the admin edits."""
+
+    __tablename__ = "body"
+
+    id: Mapped[str] = _id_column()
+    name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+
+class Person(Versioned, db.Model):
+    """A petitioner (信访人) or a group representative as registered."""
+
+    __tablename__ = "person"
+
+    id: Mapped[str] = _id_column()
+    kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    name: Mapped[str | None] = mapped_column(String(50))
+    gender: Mapped[str | None] = mapped_column(String(10))
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    address: Mapped[str | None] = mapped_column(String(200))
+    is_deputy: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class Case(Versioned, db.Model):
+    """A petition matter (信访事项): what the visitor asks, and how it is handled.
+
+    The kiosk owns what was registered; `status` and the handling fields are
+    driven by the window and, after sync, by the central office.
+    """
+
+    __tablename__ = "case"
+
+    id: Mapped[str] = _id_column()
+    kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    category: Mapped[str | None] = mapped_column(String(20))
+    body_name: Mapped[str | None] = mapped_column(String(100))
+    matter: Mapped[str | None] = mapped_column(Text)
+    request: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="registered")
+    registered_on: Mapped[date] = mapped_column(Date, nullable=False)
+    urgent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    joint_supervision: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    person: Mapped[Person | None] = relationship()
+
+
+class Visit(Versioned, db.Model):
+    """A visit (来访) and its ticket: one tap on the touch screen, one number.
+
+    Ticket numbers such as A001 are per kiosk, per service, per Asia/Shanghai
+    day; they are for people to call, the UUID is the record's identity.
+    """
+
+    __tablename__ = "visit"
+    __table_args__ = (
+        UniqueConstraint("kiosk_id", "service", "service_day", "ticket_seq",
+                         name="uq_visit_ticket"),
+    )
+
+    id: Mapped[str] = _id_column()
+    kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    service: Mapped[str] = mapped_column(String(20), nullable=False)
+    service_day: Mapped[date] = mapped_column(Date, nullable=False)
+    ticket_seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    ticket_number: Mapped[str] = mapped_column(String(10), nullable=False)
+    query_code: Mapped[str] = mapped_column(String(10), nullable=False, unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="waiting", index=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("case.id"))
+    category: Mapped[str | None] = mapped_column(String(20))
+    body_name: Mapped[str | None] = mapped_column(String(100))
+    group_size: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    representative_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    locale: Mapped[str | None] = mapped_column(String(20))
+
+    person: Mapped[Person | None] = relationship()
+    case: Mapped[Case | None] = relationship()
+    representatives: Mapped[list[GroupRepresentative]] = relationship(
+        back_populates="visit", order_by="GroupRepresentative.position")
+
+
+class GroupRepresentative(Versioned, db.Model):
+    """One of at most five representatives (代表) of a group visit (集体访)."""
+
+    __tablename__ = "group_representative"
+
+    id: Mapped[str] = _id_column()
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    name: Mapped[str | None] = mapped_column(String(50))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+    visit: Mapped[Visit] = relationship(back_populates="representatives")
+
+
+class TicketCounter(db.Model):
+    """The last ticket number given per kiosk, service and day."""
+
+    __tablename__ = "ticket_counter"
+
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    service: Mapped[str] = mapped_column(String(20), primary_key=True)
+    service_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class PrintJob(db.Model):
+    """A print on the ticket printer: a row first, so no fault loses it.
+
+    pending → printing → printed, or failed with the reason; the staff side
+    can reprint a failed job.
+    """
+
+    __tablename__ = "print_job"
+
+    id: Mapped[str] = _id_column()
+    visit_id: Mapped[str | None] = mapped_column(ForeignKey("visit.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="ticket")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending", index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
+    printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    visit: Mapped[Visit | None] = relationship()
+
+
+class AuditEntry(db.Model):
+    """One line of the audit log: who saw or changed what, when.
+
+    Append-only: the migration installs triggers that refuse UPDATE and
+    DELETE on this table.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[str] = _id_column()
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    entity: Mapped[str] = mapped_column(String(32), nullable=False)
+    entity_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    field: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,54 @@
+"""Response headers and error pages shared by every blueprint.
+
+Nothing leaves the kiosk: a Content-Security-Policy of `default-src 'self'`
+keeps every page to local assets. Pages carry `Cache-Control: no-store`, so
+the back button can never show the previous visitor's entries. Every error a
+user can cause ends on a calm page, never a 500 stack trace.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+CSP = "default-src 'self'; img-src 'self' data:; media-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _csrf_error(error: CSRFError):
+    return render_template(
+        "error.html",
+        title=_("This page has expired"),
+        message=_("For your privacy the form was reset. Please start again."),
+    ), 400
+
+
+def _http_error(error: HTTPException):
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return {"error": error.name, "status": error.code}, error.code
+    messages = {
+        404: _("This page does not exist."),
+        405: _("This page cannot be used that way."),
+        413: _("What was sent is too large."),
+    }
+    return render_template(
+        "error.html",
+        title=_("Sorry"),
+        message=messages.get(error.code, _("Something went wrong with that request.")),
+    ), error.code

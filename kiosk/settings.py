@@ -1,0 +1,91 @@
+"""Every kiosk setting, declared once.
+
+Each `Setting` has its name, default, type and one line of help. The app
+factory reads the defaults, then `instance/config.py`, then `KIOSK_*`
+environment variables; the README's configuration table is checked against
+this list by a test, so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a yes/no value: {value!r}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+    @property
+    def env_name(self) -> str:
+        return f"KIOSK_{self.name}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ID", "kiosk-01", str,
+            "This kiosk's identifier; part of every record's origin and of the sync credential."),
+    Setting("OFFICE_NAME", "人大常委会信访接待室", str,
+            "The office's name, shown on the welcome screen and printed on every slip."),
+    Setting("INSTANCE_PATH", "", str,
+            "Folder for the database, secret key and print previews; empty means instance/ in the checkout."),
+    Setting("DATABASE_URL", "", str,
+            "SQLAlchemy URL of the kiosk database; empty means SQLite at instance/kiosk.sqlite3."),
+    Setting("SQLITE_BUSY_TIMEOUT_MS", 5000, int,
+            "How long a SQLite connection waits for the write lock before giving up."),
+    Setting("WAITING_AREA", "", str,
+            "Where visitors sit while waiting, shown on the ticket screen; empty uses the standard text."),
+    Setting("IDLE_SECONDS", 60, int,
+            "Seconds without a touch before the touch screen asks whether the visitor is still there."),
+    Setting("IDLE_COUNTDOWN_SECONDS", 20, int,
+            "Seconds of the 'still there?' countdown before everything entered is cleared."),
+    Setting("DEFAULT_LOCALE", "zh_Hans_CN", str,
+            "Language of the touch screen when a visitor starts (zh_Hans_CN or en)."),
+    Setting("PRINTER_URL", "preview", str,
+            "Ticket printer: 'preview' (files under instance/prints), a device path, "
+            "socket://host:9100 or any pyserial URL."),
+    Setting("PRINTER_BAUDRATE", 9600, int, "Serial baud rate of the ticket printer."),
+    Setting("PRINTER_PARITY", "N", str, "Serial parity of the ticket printer: N, E or O."),
+    Setting("PRINTER_RTSCTS", False, _bool, "Use RTS/CTS hardware flow control with the printer."),
+    Setting("PRINTER_XONXOFF", False, _bool, "Use XON/XOFF software flow control with the printer."),
+    Setting("PRINTER_PAPER_MM", 80, int, "Paper width of the ticket printer: 58 or 80."),
+    Setting("PRINTER_WRITE_TIMEOUT", 2.0, float, "Seconds one write to the printer may block."),
+    Setting("PRINTER_JOB_TIMEOUT", 10.0, float, "Seconds one whole print job may take before it fails."),
+    Setting("PRINTER_QR_URL", "", str,
+            "Prefix of the query code's QR payload (the central lookup address); empty prints the code alone."),
+    Setting("PDF_FONT", "", str,
+            "Path of a Chinese TrueType font for PDF documents; empty searches the system fonts."),
+)
+
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def defaults() -> dict[str, Any]:
+    """The default configuration, keyed as the app config uses it (KIOSK_*)."""
+    return {setting.env_name: setting.default for setting in SETTINGS}
+
+
+def from_environ(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Parse every KIOSK_* variable that is set; a bad value fails loudly at start."""
+    values = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env_name)
+        if raw is None:
+            continue
+        try:
+            values[setting.env_name] = setting.parse(raw)
+        except ValueError as error:
+            raise RuntimeError(f"{setting.env_name}={raw!r} is not valid: {error}") from error
+    return values

@@ -1,0 +1,216 @@
+"""Routes of the touch screen.
+
+The visit being entered lives in the session as a draft until the visitor
+confirms; 重新开始 and the idle timeout clear the session, so nothing one
+visitor typed is reachable by the next (every page is also `no-store`).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import (current_app, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from .. import querycode
+from ..extensions import db
+from ..i18n import LOCALES
+from ..models import Body, PrintJob, Visit
+from ..timeutil import utcnow
+from ..visits import operations
+from ..visits.catalog import CATEGORIES, SERVICES
+from . import bp
+from .forms import (AcknowledgeForm, ConfirmForm, IdentityForm, LanguageForm, MatterForm,
+                    RestartForm, StartForm)
+
+STEPS = ("notice", "identity", "matter", "review")
+
+
+def _draft() -> dict | None:
+    draft = session.get("draft")
+    return draft if isinstance(draft, dict) and draft.get("service") in SERVICES else None
+
+
+def _require(step: str):
+    """The draft if the visitor has reached `step`, else where they should be."""
+    draft = _draft()
+    if draft is None:
+        return None, redirect(url_for(".welcome"))
+    if step != "notice" and not draft.get("acknowledged"):
+        return None, redirect(url_for(".notice"))
+    if step in ("matter", "review") and not draft.get("id_number"):
+        return None, redirect(url_for(".identity"))
+    if step == "review" and not draft.get("category"):
+        return None, redirect(url_for(".matter"))
+    return draft, None
+
+
+def _save(draft: dict) -> None:
+    session["draft"] = draft
+    session.modified = True
+
+
+@bp.get("/")
+def welcome():
+    return render_template("visitor/welcome.html", form=StartForm(), services=SERVICES.values())
+
+
+@bp.post("/start")
+def start():
+    form = StartForm()
+    if not form.validate():
+        return redirect(url_for(".welcome"))
+    locale = session.get("locale")
+    session.clear()
+    if locale in LOCALES:
+        session["locale"] = locale
+    _save({"service": form.service.data, "key": secrets.token_urlsafe(24)})
+    return redirect(url_for(".notice"))
+
+
+@bp.post("/restart")
+def restart():
+    # The CSRF token is checked like any form, but a stale one must still clear.
+    session.clear()
+    return redirect(url_for(".welcome"))
+
+
+@bp.post("/language")
+def language():
+    form = LanguageForm()
+    target = url_for(".welcome")
+    if form.validate() and form.locale.data in LOCALES:
+        session["locale"] = form.locale.data
+        nxt = form.next.data or ""
+        if nxt.startswith("/") and not nxt.startswith("//") and "\\" not in nxt:
+            target = nxt
+    return redirect(target)
+
+
+@bp.route("/notice", methods=["GET", "POST"])
+def notice():
+    draft, elsewhere = _require("notice")
+    if elsewhere:
+        return elsewhere
+    form = AcknowledgeForm()
+    if form.validate_on_submit():
+        draft["acknowledged"] = True
+        _save(draft)
+        return redirect(url_for(".identity"))
+    return render_template("visitor/notice.html", form=form, back=url_for(".welcome"),
+                           service=SERVICES[draft["service"]], step=1)
+
+
+@bp.route("/identity", methods=["GET", "POST"])
+def identity():
+    draft, elsewhere = _require("identity")
+    if elsewhere:
+        return elsewhere
+    group = draft["service"] == "group"
+    form = IdentityForm(group=group, data=None if request.method == "POST" else {
+        key: draft.get(key) for key in ("id_number", "phone", "name", "group_size",
+                                        "representative_count")})
+    if form.validate_on_submit():
+        draft.update(id_number=form.id_number.data, phone=form.phone.data,
+                     name=(form.name.data or "").strip() or None)
+        if group:
+            draft.update(group_size=form.group_size.data,
+                         representative_count=form.representative_count.data)
+        _save(draft)
+        return redirect(url_for(".matter"))
+    return render_template("visitor/identity.html", form=form, group=group,
+                           back=url_for(".notice"), service=SERVICES[draft["service"]], step=2)
+
+
+def _body_choices() -> list[SelectChoice]:
+    names = db.session.scalars(
+        select(Body.name).where(Body.active).order_by(Body.sort_order, Body.name)).all()
+    return [SelectChoice("", _("Not sure: the window will help"))] + [SelectChoice(name) for name in names]
+
+
+@bp.route("/matter", methods=["GET", "POST"])
+def matter():
+    draft, elsewhere = _require("matter")
+    if elsewhere:
+        return elsewhere
+    form = MatterForm(data=None if request.method == "POST" else {
+        "category": draft.get("category"), "body": draft.get("body_name") or ""})
+    form.body.choices = _body_choices()
+    if form.validate_on_submit():
+        draft.update(category=form.category.data, body_name=form.body.data or None)
+        _save(draft)
+        return redirect(url_for(".review"))
+    return render_template("visitor/matter.html", form=form, categories=CATEGORIES,
+                           back=url_for(".identity"), service=SERVICES[draft["service"]], step=3)
+
+
+@bp.get("/review")
+def review():
+    draft, elsewhere = _require("review")
+    if elsewhere:
+        return elsewhere
+    return render_template("visitor/review.html", draft=draft, form=ConfirmForm(key=draft["key"]),
+                           service=SERVICES[draft["service"]], category=CATEGORIES[draft["category"]],
+                           back=url_for(".matter"), step=4)
+
+
+@bp.post("/confirm")
+def confirm():
+    form = ConfirmForm()
+    draft, elsewhere = _require("review")
+    if not form.validate():
+        return elsewhere or redirect(url_for(".review"))
+    key = form.key.data
+    visit = operations.find_by_key(key)
+    if visit is None:
+        if elsewhere or key != draft.get("key"):
+            # A stale page: this key never made a visit and its draft is gone.
+            return elsewhere or redirect(url_for(".review"))
+        visit = operations.register_visit(
+            operations.VisitDraft(
+                service=draft["service"], id_number=draft.get("id_number"),
+                phone=draft.get("phone"), name=draft.get("name"),
+                group_size=draft.get("group_size") or 1,
+                representative_count=draft.get("representative_count") or 0,
+                category=draft.get("category"), body_name=draft.get("body_name"),
+                locale=session.get("locale") or current_app.config["KIOSK_DEFAULT_LOCALE"]),
+            kiosk_id=current_app.config["KIOSK_ID"], idempotency_key=key, now=utcnow())
+    session["ticket"] = visit.id
+    session.modified = True
+    return redirect(url_for(".ticket"))
+
+
+@bp.get("/ticket")
+def ticket():
+    visit = db.session.get(Visit, session.get("ticket") or "")
+    if visit is None:
+        return redirect(url_for(".welcome"))
+    job = db.session.scalars(select(PrintJob).where(
+        PrintJob.visit_id == visit.id, PrintJob.kind == "ticket")
+        .order_by(PrintJob.created_at.desc())).first()
+    return render_template(
+        "visitor/ticket.html", visit=visit, service=SERVICES[visit.service],
+        query_code=querycode.display(visit.query_code),
+        waiting_ahead=operations.waiting_ahead(visit), print_job=job,
+        waiting_area=current_app.config["KIOSK_WAITING_AREA"]
+        or _("Please take a seat in the waiting area and watch the screen for your number."),
+        restart_form=RestartForm())
+
+
+@bp.route("/progress", methods=["GET", "POST"])
+def progress():
+    """查询办理进度: the status of a visit by its query code, no personal data."""
+    result = None
+    entered = ""
+    if request.method == "POST":
+        form = RestartForm()  # CSRF only; the code is read below
+        entered = (request.form.get("code") or "")[:64]
+        if form.validate():
+            code = querycode.normalize(entered)
+            visit = operations.find_by_query_code(code) if code else None
+            result = visit if visit is not None else False
+    return render_template("visitor/progress.html", result=result, entered=entered,
+                           form=RestartForm(), back=url_for(".welcome"))

@@ -1,0 +1,1 @@
+"""Visits and tickets: what the touch screen registers."""

@@ -1,0 +1,53 @@
+"""Serve Jiedai with waitress.
+
+    python run.py                 the kiosk (touch screen, staff console, display)
+    python run.py central         the central office app (sync receiver, case desk)
+
+Options: --host, --port, --threads. Configuration comes from instance/config.py
+and KIOSK_* (or CENTRAL_*) environment variables; see the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+APPS = {
+    "kiosk": ("kiosk", 8080, "the kiosk: touch screen, staff console, waiting-room display"),
+    "central": ("sync.central", 8090, "the central office: sync receiver, case desk, progress page"),
+}
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="Serve Jiedai with waitress. What it can serve:\n" + "\n".join(
+            f"  {name:<8} {text} (default port {port})" for name, (_, port, text) in APPS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("app", nargs="?", default="kiosk", choices=sorted(APPS),
+                        help="what to serve (default: kiosk)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default: 8080 kiosk, 8090 central)")
+    parser.add_argument("--threads", type=int, default=8,
+                        help="worker threads; size for the touch screen, consoles and displays (default: 8)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    module_name, default_port, _ = APPS[args.app]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from waitress import serve
+
+    app = importlib.import_module(module_name).create_app()
+    port = args.port or default_port
+    logging.getLogger("jiedai").info("serving %s on http://%s:%d", args.app, args.host, port)
+    serve(app, host=args.host, port=port, threads=args.threads, ident="jiedai")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+/* Touch screen behaviour: on-screen keypads, the idle prompt, and one submit per form.
+   Everything also works without this script: the server validates every form. */
+(function () {
+  "use strict";
+
+  // Keypads type into their field; inputmode=none keeps any system keyboard away.
+  document.querySelectorAll("[data-keypad-for]").forEach(function (pad) {
+    var input = document.getElementById(pad.getAttribute("data-keypad-for"));
+    if (!input) return;
+    pad.addEventListener("click", function (event) {
+      var key = event.target.closest("[data-key]");
+      if (!key) return;
+      var value = key.getAttribute("data-key");
+      if (value === "backspace") input.value = input.value.slice(0, -1);
+      else if (value === "clear") input.value = "";
+      else if (!input.maxLength || input.maxLength < 0 || input.value.length < input.maxLength) input.value += value;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  });
+
+  // A double tap submits once: the first submit disables the form's buttons.
+  document.querySelectorAll("form[data-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sent) { event.preventDefault(); return; }
+      form.dataset.sent = "1";
+      setTimeout(function () {
+        form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    });
+  });
+
+  // Idle: after the configured quiet time ask "still there?", then start again.
+  var body = document.body;
+  var idleSeconds = parseInt(body.getAttribute("data-idle-seconds"), 10) || 60;
+  var countdownSeconds = parseInt(body.getAttribute("data-countdown-seconds"), 10) || 20;
+  var overlay = document.getElementById("idle");
+  var countEl = document.getElementById("idle-count");
+  var restartForm = document.querySelector("form[data-restart-form]") || document.querySelector("form[action$='/restart']");
+  var idleTimer = null, countdownTimer = null, remaining = 0;
+  var onWelcome = body.classList.contains("welcome-screen");
+
+  function restart() {
+    if (restartForm) restartForm.submit();
+    else window.location.replace("/");
+  }
+  function hidePrompt() {
+    if (countdownTimer) { clearInterval(countdownTimer); countdownTimer = null; }
+    if (overlay) overlay.hidden = true;
+  }
+  function showPrompt() {
+    if (!overlay) { restart(); return; }
+    remaining = countdownSeconds;
+    countEl.textContent = remaining;
+    overlay.hidden = false;
+    countdownTimer = setInterval(function () {
+      remaining -= 1;
+      countEl.textContent = Math.max(remaining, 0);
+      if (remaining <= 0) { hidePrompt(); restart(); }
+    }, 1000);
+  }
+  function activity() {
+    if (countdownTimer) return; // only the button answers the prompt
+    if (idleTimer) clearTimeout(idleTimer);
+    if (!onWelcome) idleTimer = setTimeout(showPrompt, idleSeconds * 1000);
+  }
+  ["pointerdown", "keydown", "input"].forEach(function (name) {
+    document.addEventListener(name, activity, { passive: true });
+  });
+  var stay = document.getElementById("idle-stay");
+  if (stay) stay.addEventListener("click", function () { hidePrompt(); activity(); });
+  activity();
+
+  // A page restored from the back/forward cache must not show old entries.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) window.location.reload(); });
+})();

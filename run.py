@@ -42,7 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from waitress import serve
 
-    app = importlib.import_module(module_name).create_app()
+    module = importlib.import_module(module_name)
+    app = module.create_app()
+    # Background work (the kiosk's print worker) starts with the server, not the factory.
+    start = getattr(module, "start_background_work", None)
+    if start is not None:
+        start(app)
     port = args.port or default_port
     logging.getLogger("jiedai").info("serving %s on http://%s:%d", args.app, args.host, port)
     serve(app, host=args.host, port=port, threads=args.threads, ident="jiedai")

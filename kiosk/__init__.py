@@ -73,6 +73,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def start_background_work(app: Flask) -> None:
+    """What a serving kiosk runs beside its requests: the print worker, which
+    also prints the jobs a restart left unfinished."""
+    from .printing.worker import worker
+
+    worker(app).start()
+
+
 def _instance_secret(path: Path) -> str:
     """The session signing key: made once, kept in instance/ readable by the owner only."""
     try:

@@ -18,8 +18,11 @@ from .visits.catalog import CATEGORIES
 
 
 def init_app(app: Flask) -> None:
+    from .printing.cli import printer
+
     app.cli.add_command(demo_data)
     app.cli.add_command(bodies)
+    app.cli.add_command(printer)
 
 
 bodies = click.Group("bodies", help="The list of bodies a matter can concern (涉及单位).")

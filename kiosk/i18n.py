@@ -6,7 +6,7 @@ timeout) returns the next visitor to the kiosk's default language.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import get_locale
 
 from .extensions import babel
@@ -15,7 +15,7 @@ LOCALES = {"zh_Hans_CN": "中文", "en": "English"}
 
 
 def select_locale() -> str:
-    chosen = session.get("locale")
+    chosen = session.get("locale") if has_request_context() else None
     if chosen in LOCALES:
         return chosen
     default = current_app.config["KIOSK_DEFAULT_LOCALE"]

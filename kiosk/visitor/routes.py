@@ -15,10 +15,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from printer.render import to_html
+
 from .. import querycode
 from ..extensions import db
 from ..i18n import LOCALES
-from ..models import Body, PrintJob, Visit
+from ..models import Body, Visit
+from ..printing.operations import latest_ticket_job, ticket_receipt
+from ..printing.worker import worker
 from ..timeutil import utcnow
 from ..visits import operations
 from ..visits.catalog import CATEGORIES, SERVICES
@@ -178,26 +182,39 @@ def confirm():
                 category=draft.get("category"), body_name=draft.get("body_name"),
                 locale=session.get("locale") or current_app.config["KIOSK_DEFAULT_LOCALE"]),
             kiosk_id=current_app.config["KIOSK_ID"], idempotency_key=key, now=utcnow())
+        job = latest_ticket_job(visit)
+        if job is not None and job.status == "pending":
+            worker(current_app._get_current_object()).submit(job.id)
     session["ticket"] = visit.id
     session.modified = True
     return redirect(url_for(".ticket"))
 
 
+def _ticket_visit() -> Visit | None:
+    return db.session.get(Visit, session.get("ticket") or "")
+
+
 @bp.get("/ticket")
 def ticket():
-    visit = db.session.get(Visit, session.get("ticket") or "")
+    visit = _ticket_visit()
     if visit is None:
         return redirect(url_for(".welcome"))
-    job = db.session.scalars(select(PrintJob).where(
-        PrintJob.visit_id == visit.id, PrintJob.kind == "ticket")
-        .order_by(PrintJob.created_at.desc())).first()
     return render_template(
         "visitor/ticket.html", visit=visit, service=SERVICES[visit.service],
         query_code=querycode.display(visit.query_code),
-        waiting_ahead=operations.waiting_ahead(visit), print_job=job,
+        waiting_ahead=operations.waiting_ahead(visit), print_job=latest_ticket_job(visit),
+        receipt=to_html(ticket_receipt(visit)),
         waiting_area=current_app.config["KIOSK_WAITING_AREA"]
         or _("Please take a seat in the waiting area and watch the screen for your number."),
         restart_form=RestartForm())
+
+
+@bp.get("/ticket/print-status")
+def ticket_print_status():
+    """The ticket screen asks this until the slip is printed or has failed."""
+    visit = _ticket_visit()
+    job = latest_ticket_job(visit) if visit is not None else None
+    return {"status": job.status if job is not None else "none"}
 
 
 @bp.route("/progress", methods=["GET", "POST"])

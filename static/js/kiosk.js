@@ -70,6 +70,22 @@
   if (stay) stay.addEventListener("click", function () { hidePrompt(); activity(); });
   activity();
 
+  // The ticket screen follows its print job until the slip is printed or has failed.
+  var printStatus = document.querySelector("[data-status-url]");
+  if (printStatus) {
+    var polls = 0;
+    var poll = function () {
+      var state = printStatus.getAttribute("data-print-status");
+      if (state === "printed" || state === "failed" || polls++ > 120) return;
+      fetch(printStatus.getAttribute("data-status-url"), { cache: "no-store", credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) { if (body && body.status) printStatus.setAttribute("data-print-status", body.status); })
+        .catch(function () {})
+        .then(function () { setTimeout(poll, 500); });
+    };
+    setTimeout(poll, 300);
+  }
+
   // A page restored from the back/forward cache must not show old entries.
   window.addEventListener("pageshow", function (event) { if (event.persisted) window.location.reload(); });
 })();

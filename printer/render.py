@@ -69,9 +69,8 @@ def to_html(receipt: Receipt) -> Markup:
     for element in receipt.elements:
         if isinstance(element, Text):
             w, h = element.size
-            classes = f"receipt-line size-{w}x{h} {element.align}"
-            if element.bold:
-                classes += " bold"
+            classes = f"receipt-line size-{w}x{h}" + (" bold" if element.bold else "")
+            classes += f" {element.align}"
             lines = clean_text(element.text).split("\n")
             body = Markup("<br>").join(escape(line) for line in lines)
             parts.append(Markup('<p class="{}">{}</p>').format(classes, body))

@@ -41,7 +41,7 @@ def test_html_is_escaped_and_classed():
                                  align="center"), QR("x\"><img src=x>")]))
     assert isinstance(html, Markup)
     assert '<div class="receipt">' in html
-    assert '<p class="receipt-line size-3x3 center bold">' in html
+    assert '<p class="receipt-line size-3x3 bold center">' in html
     assert "<script>" not in html and "&lt;script&gt;" in html and "&amp;" in html
     assert "<img" not in html
     assert '<svg class="receipt-qr-code"' in html

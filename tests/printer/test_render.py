@@ -141,3 +141,8 @@ def test_ticket_refuses_naive_time_and_bad_code():
         ticket(issued_at=dt.datetime(2026, 1, 1))
     with pytest.raises(ValueError):
         format_query_code("SHORT")
+
+
+def test_html_of_a_long_qr_payload_shows_the_payload_only():
+    html = to_html(Receipt([QR("x" * 400, error_correction="H")]))
+    assert "<svg" not in html and "x" * 400 in html

@@ -129,17 +129,17 @@ def _gbk_double_byte(ch: str) -> bool:
 def char_width(ch: str) -> int:
     """Half-width columns one character takes on paper and in the preview.
 
-    Wide and fullwidth characters take two. Ambiguous ones (…, —, “, ①) take
-    two when the printer's GBK font holds them, because a Chinese printer
-    prints every double-byte character in the 24x24 cell. Combining marks and
-    control characters take none.
+    Wide and fullwidth characters take two. So does every other character
+    the printer's GBK font holds as a double-byte code (…, —, “, ①, é, ǹ),
+    because a Chinese printer prints those in the 24x24 cell whatever their
+    Unicode width. Combining marks and control characters take none.
     """
     if unicodedata.combining(ch) or unicodedata.category(ch) in ("Cc", "Cf", "Mn", "Me"):
         return 0
     eaw = unicodedata.east_asian_width(ch)
     if eaw in ("W", "F"):
         return 2
-    if eaw == "A" and _gbk_double_byte(ch):
+    if _gbk_double_byte(ch):
         return 2
     return 1
 

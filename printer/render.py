@@ -69,20 +69,24 @@ def to_html(receipt: Receipt) -> Markup:
     for element in receipt.elements:
         if isinstance(element, Text):
             w, h = element.size
-            classes = f"receipt-line size-{w}x{h} {element.align}"
-            if element.bold:
-                classes += " bold"
+            classes = f"receipt-line size-{w}x{h}" + (" bold" if element.bold else "")
+            classes += f" {element.align}"
             lines = clean_text(element.text).split("\n")
             body = Markup("<br>").join(escape(line) for line in lines)
             parts.append(Markup('<p class="{}">{}</p>').format(classes, body))
         elif isinstance(element, Divider):
             parts.append(Markup('<hr class="receipt-divider">'))
         elif isinstance(element, QR):
+            try:
+                svg = qr_svg(element.payload, element.error_correction)
+            except ValueError:
+                # Beyond the preview encoder's versions: the printer still draws
+                # it; the preview shows the payload alone.
+                svg = Markup("")
             parts.append(Markup(
                 '<figure class="receipt-qr">{}<figcaption class="receipt-qr-payload">{}'
                 "</figcaption></figure>"
-            ).format(qr_svg(element.payload, element.error_correction),
-                     clean_text(element.payload)))
+            ).format(svg, clean_text(element.payload)))
         elif isinstance(element, Feed):
             parts.append(Markup('<div class="receipt-feed lines-{}"></div>').format(element.lines))
         elif isinstance(element, Cut):

@@ -14,7 +14,8 @@ Notes on pyserial 3.5's `socket://` handler, checked in its source: the TCP
 connect always uses a fixed 5 s timeout (not ours), after which the socket
 is non-blocking and both `timeout` (reads) and `write_timeout` (via select)
 are honoured; `baudrate`, `parity` and flow control are accepted and
-ignored. A write returns once the kernel has the bytes, so "written" means
+ignored; `close()` sleeps 0.3 s and leaks the socket if the peer already
+dropped the connection (worked around in `SerialPrinterPort.close`). A write returns once the kernel has the bytes, so "written" means
 handed to the network, which is why status is asked again after the job.
 """
 
@@ -180,8 +181,14 @@ class SerialPrinterPort(PrinterPort):
         return parse_status(printer, cause, paper)
 
     def close(self) -> None:
+        # pyserial 3.5's socket:// close() skips socket.close() when shutdown()
+        # fails, which it does once the printer dropped the connection: close
+        # the socket ourselves so an unplugged network printer leaks nothing.
+        sock = getattr(self._serial, "_socket", None)
         if self._serial.is_open:
             self._serial.close()
+        if sock is not None:
+            sock.close()
 
 
 class PreviewPort(PrinterPort):

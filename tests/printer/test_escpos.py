@@ -99,6 +99,20 @@ def test_ticket_is_small_and_well_formed(paper):
     assert any("TEST0-SAMPL" in line for line in parsed.lines)
 
 
+@settings(max_examples=100, deadline=None)
+@given(office=st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), max_size=30),
+       keep=st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), max_size=40),
+       code=st.text("ABCDEFGHJKMNPQRSTVWXYZ23456789", min_size=10, max_size=10),
+       paper=st.sampled_from([PAPER_58MM, PAPER_80MM]))
+def test_ticket_stays_within_1200_bytes_for_realistic_fields(office, keep, code, paper):
+    from dataclasses import replace
+    data = replace(sample_ticket_data(), office_name=office, keep_slip_line=keep, query_code=code,
+                   qr_payload="https://xinfang.example.gov.cn/q/" + code)
+    stream = encode(build_ticket(data), paper)
+    check_job(stream)
+    assert len(stream) <= TICKET_MAX_BYTES
+
+
 def test_parser_rejects_a_bad_qr_length():
     bad = HEAD + b"\x1d(k\x05\x001Q0" + CUT  # print fn with a wrong length
     with pytest.raises(ParseError):
@@ -123,4 +137,11 @@ def test_every_stream_parses_decodes_and_ends_with_a_cut(items, paper):
     parsed = check_job(encode(receipt, paper))
     for line in parsed.lines:
         assert all(ch == printable_text(ch) for ch in line)
+    # On paper a GBK byte is one half-width cell: no printed line may overflow.
+    width, lines = 1, iter(parsed.lines)
+    for command in parsed.commands:
+        if command[0] == "GS !":
+            width = (command[1] >> 4) + 1
+        elif command[0] == "LF":
+            assert len(next(lines).encode("gb18030")) * width <= paper.columns
     assert parsed.qr_payloads == [q.payload.encode() for q in items if isinstance(q, QR)]

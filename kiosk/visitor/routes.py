@@ -7,6 +7,7 @@ visitor typed is reachable by the next (every page is also `no-store`).
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from flask import (current_app, redirect, render_template, request, session,
@@ -30,6 +31,7 @@ from . import bp
 from .forms import (AcknowledgeForm, ConfirmForm, IdentityForm, LanguageForm, MatterForm,
                     RestartForm, StartForm)
 
+LOCAL_PATH = re.compile(r"/[A-Za-z0-9/_.~%?&=+-]*")
 STEPS = ("notice", "identity", "matter", "review")
 
 
@@ -89,7 +91,8 @@ def language():
     if form.validate() and form.locale.data in LOCALES:
         session["locale"] = form.locale.data
         nxt = form.next.data or ""
-        if nxt.startswith("/") and not nxt.startswith("//") and "\\" not in nxt:
+        # Only a path of this kiosk: no other host, and nothing (CR, LF) that could split headers.
+        if LOCAL_PATH.fullmatch(nxt) and not nxt.startswith("//"):
             target = nxt
     return redirect(target)
 

@@ -3,17 +3,40 @@
 (function () {
   "use strict";
 
-  // Keypads type into their field; inputmode=none keeps any system keyboard away.
-  document.querySelectorAll("[data-keypad-for]").forEach(function (pad) {
-    var input = document.getElementById(pad.getAttribute("data-keypad-for"));
-    if (!input) return;
+  // The keypad types into the field last tapped; inputmode=none keeps any system keyboard
+  // away. Letter keys show only for a field that takes letters (X of an ID number, a code).
+  var LETTERS = { id: /^X$/, code: /^[A-Z]$/, digits: null };
+  document.querySelectorAll("[data-keypad]").forEach(function (pad) {
+    var form = pad.closest("form");
+    var fields = Array.prototype.slice.call(form.querySelectorAll("input[data-keys]"));
+    if (!fields.length) return;
+    var active = null;
+    function activate(input) {
+      active = input;
+      fields.forEach(function (f) { f.closest(".field").classList.toggle("active", f === input); });
+      var letters = LETTERS[input.getAttribute("data-keys")];
+      pad.querySelectorAll(".key-letter").forEach(function (key) {
+        var allowed = !!letters && letters.test(key.getAttribute("data-key"));
+        key.style.visibility = allowed ? "" : "hidden";
+        key.disabled = !allowed;
+      });
+    }
+    fields.forEach(function (input) {
+      input.addEventListener("focus", function () { activate(input); });
+      input.addEventListener("pointerdown", function () { activate(input); });
+    });
+    // The field with an error first, else the first one not yet filled.
+    activate(fields.filter(function (f) { return f.getAttribute("aria-invalid"); })[0]
+      || fields.filter(function (f) { return !f.value; })[0] || fields[0]);
+    // Keep the caret in the field while a key is pressed.
+    pad.addEventListener("pointerdown", function (event) { event.preventDefault(); });
     pad.addEventListener("click", function (event) {
       var key = event.target.closest("[data-key]");
-      if (!key) return;
-      var value = key.getAttribute("data-key");
+      if (!key || key.disabled) return;
+      var value = key.getAttribute("data-key"), input = active;
       if (value === "backspace") input.value = input.value.slice(0, -1);
       else if (value === "clear") input.value = "";
-      else if (!input.maxLength || input.maxLength < 0 || input.value.length < input.maxLength) input.value += value;
+      else if (input.maxLength < 0 || input.value.length < input.maxLength) input.value += value;
       input.dispatchEvent(new Event("input", { bubbles: true }));
     });
   });

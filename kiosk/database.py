@@ -32,13 +32,20 @@ def init_app(app: Flask) -> None:
         cursor.close()
 
 
+def shipped_heads() -> set[str]:
+    """The head revisions of the migrations that ship with this code (read once per app)."""
+    cache = current_app.extensions.setdefault("jiedai.migration_heads", {})
+    if "heads" not in cache:
+        script = ScriptDirectory.from_config(migrate.get_config())
+        cache["heads"] = set(script.get_heads())
+    return cache["heads"]
+
+
 def migration_heads() -> tuple[set[str], set[str]]:
     """(revisions applied to the database, head revisions shipped with the code)."""
-    config = migrate.get_config()
-    script = ScriptDirectory.from_config(config)
     with db.engine.connect() as connection:
         applied = set(MigrationContext.configure(connection).get_current_heads())
-    return applied, set(script.get_heads())
+    return applied, shipped_heads()
 
 
 def migrations_current() -> bool:

@@ -54,7 +54,7 @@ class IllegalTransition(ValueError):
     """This case cannot move that way now; `message` is shown to the receptionist."""
 
     def __init__(self, message):
-        super().__init__(str(message))
+        super().__init__(message)  # a lazy string: translated when shown, in a request
         self.message = message
 
 

@@ -42,8 +42,9 @@ class CallNextForm(FlaskForm):
 class TransferForm(FlaskForm):
     visit_id = HiddenField(validators=[DataRequired()])
     to_window = IntegerField(_l("To window"), validators=[Optional(), NumberRange(min=1, max=99)])
+    # Checked by the queue operation, which names the problem; a missing select is "none".
     to_service = SelectField(_l("To service"), choices=options([("", "—")] + [
-        (code, service.label) for code, service in SERVICES.items()]))
+        (code, service.label) for code, service in SERVICES.items()]), validate_choice=False)
 
 
 def _id_number(form, field):

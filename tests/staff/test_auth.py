@@ -13,7 +13,8 @@ from .conftest import PASSWORD, post_form, sign_in, take_tickets
 
 STAFF_GETS = ["/staff/", "/staff/queue/panel", "/staff/cases", "/staff/cases?show=overdue",
               "/staff/figures", "/staff/figures.csv", "/staff/audit", "/staff/admin/users",
-              "/staff/visits/{visit}", "/staff/cases/{case}"]
+              "/staff/visits/{visit}", "/staff/cases/{case}", "/staff/visits/{visit}/receipt.pdf",
+              "/staff/cases/{case}/notice.pdf", "/staff/register.pdf", "/staff/figures/monthly.pdf"]
 STAFF_POSTS = ["/staff/window", "/staff/call-next", "/staff/call", "/staff/recall", "/staff/no-show",
                "/staff/finish", "/staff/transfer", "/staff/visits/{visit}",
                "/staff/visits/{visit}/link-case", "/staff/cases/{case}/accept"]
@@ -38,6 +39,19 @@ def test_every_staff_url_without_sign_in_goes_to_the_sign_in_page(client, ids):
         assert response.status_code in (302, 400), url
         if response.status_code == 302:
             assert response.headers["Location"].startswith("/staff/sign-in"), url
+
+
+def test_the_list_above_is_every_staff_url_the_app_has(app, ids):
+    """So a new staff page cannot be added without the sign-in check above covering it."""
+    listed = {url.split("?")[0] for url in STAFF_GETS + STAFF_POSTS}
+    names = {"visit_id": "{visit}", "case_id": "{case}", "transition": "accept"}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/staff/") or rule.endpoint.startswith("auth."):
+            continue
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<{argument}>", names[argument])
+        assert path in listed, path
 
 
 def test_sign_in_with_the_right_password_opens_the_console(client, staff):

@@ -10,13 +10,25 @@ from ..auth.routes import role_required
 from ..cases.states import DISPOSITIONS, SATISFACTION
 from ..extensions import db
 from ..models import AuditEntry, Visit
-from ..privacy import mask_name
+from ..privacy import mask_id_number, mask_name, mask_phone
 from ..timeutil import local, local_date, utcnow
 from ..visits.catalog import CATEGORIES, CASE_STATUS
 from . import bp
 from .figures import csv_text, figures, month_bounds
 
 AUDIT_PAGE = 100
+# The log keeps full values; the page masks personal ones like any list does.
+MASKED_FIELDS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+
+
+def _shown(entry: AuditEntry, value: str | None) -> str:
+    masker = MASKED_FIELDS.get(entry.field or "")
+    return masker(value) if masker and value else (value or "")
+
+
+def _action_labels() -> dict:
+    return {"view": _("viewed"), "change": _("changed"), "call": _("called"), "recall": _("called again"),
+            "add": _("added"), "delete": _("removed"), "print": _("printed")}
 
 
 def _labels():
@@ -77,4 +89,5 @@ def audit_log():
                                  .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE)).all()
     total = db.session.scalar(count)
     return render_template("staff/audit.html", entries=entries, page=page, total=total,
-                           pages=max(1, -(-total // AUDIT_PAGE)), entity_id=entity_id, local=local)
+                           pages=max(1, -(-total // AUDIT_PAGE)), entity_id=entity_id, local=local,
+                           shown=_shown, actions=_action_labels())

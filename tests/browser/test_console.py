@@ -106,3 +106,57 @@ def test_a_call_reaches_the_display_and_the_other_console(app, live_server, brow
     assert display.evaluate("() => window.__spoken[1].text") == "请B001号到2号窗口"
     display.screenshot(path=str(SHOTS / "display-1920.png"))
     print(f"call shown on the display after {shown_after * 1000:.0f} ms")
+
+
+def test_a_visit_is_registered_decided_printed_and_counted_in_the_browser(app, live_server, browser):
+    with app.app_context():
+        accounts.create_user("rita", PASSWORD, "receptionist")
+        accounts.create_user("sam", PASSWORD, "supervisor")
+        db.session.commit()
+    take_tickets(app, 1, name=None)
+    take_tickets(app, 1, service="group", start=10)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{live_server}/staff/")
+    page.wait_for_url(f"{live_server}/staff/sign-in*")
+    page.screenshot(path=str(SHOTS / "sign-in-1366.png"))
+    sign_in(page, live_server, "rita")
+    page.click("button[data-call-next]")
+    page.wait_for_url(f"{live_server}/staff/visits/*")
+
+    page.fill("input[name=name]", "李四海")
+    page.select_option("select[name=gender]", "male")
+    page.fill("input[name=address]", "历下区泉城路1号")
+    page.fill("textarea[name=matter]", "小区旁工地夜间施工噪音扰民")
+    page.fill("textarea[name=request]", "要求限制夜间施工时间")
+    page.fill("input[name='materials-0-name']", "投诉信")
+    page.fill("input[name='materials-0-count']", "2")
+    page.fill("input[name=phone]", "12345")  # a wrong phone first
+    page.click("text=保存登记")
+    assert "手机号码为11位" in page.inner_text(".registration")
+    page.screenshot(path=str(SHOTS / "visit-invalid-1366.png"), full_page=True)
+    page.fill("input[name=phone]", "13900001111")
+    page.click("text=保存登记")
+    assert "登记已保存" in page.inner_text(".flashes")
+    receipt = page.request.get(live_server + page.get_attribute("text=打印登记回执", "href"))
+    assert receipt.headers["content-type"] == "application/pdf"
+
+    page.click("text=处理与办理")
+    page.click("form.step button:has-text('受理')")
+    assert "答复期限" in page.inner_text(".facts")
+    notice = page.request.get(live_server + page.get_attribute("text=打印受理告知书", "href"))
+    assert notice.headers["content-type"] == "application/pdf"
+    page.screenshot(path=str(SHOTS / "case-accepted-1366.png"), full_page=True)
+    page.goto(f"{live_server}/staff/cases")
+    page.screenshot(path=str(SHOTS / "cases-1366.png"), full_page=True)
+
+    boss = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    sign_in(boss, live_server, "sam")
+    boss.goto(f"{live_server}/staff/figures")
+    kpis = boss.inner_text(".figures")
+    assert "2" in kpis and "受理" in kpis
+    boss.screenshot(path=str(SHOTS / "figures-1920.png"), full_page=True)
+    boss.goto(f"{live_server}/staff/audit")
+    assert "李*海" in boss.inner_text(".audit") and "李四海" not in boss.inner_text(".audit")
+    boss.screenshot(path=str(SHOTS / "audit-1920.png"))

@@ -27,10 +27,12 @@
   function refresh() {
     if (busy()) { setTimeout(refresh, 1000); return; }
     var headers = etag ? { "If-None-Match": etag } : {};
-    fetch(url, { headers: headers, cache: "no-store", credentials: "same-origin" }).then(function (response) {
-      if (response.redirected && response.url.indexOf("/staff/sign-in") !== -1) {
-        window.location.href = response.url;  // signed out after idling
-        return;
+    fetch(url, { headers: headers, cache: "no-store", credentials: "same-origin", redirect: "manual" }).then(function (response) {
+      if (response.type === "opaqueredirect") {
+        // Signed out after idling. The redirect is not followed here, so the page
+        // itself shows the sign-in page with its message, then comes back here.
+        window.location.href = panel.dataset.signInUrl + "?next=" + encodeURIComponent(window.location.pathname);
+        return new Promise(function () {});  // stop refreshing
       }
       if (response.status === 200) {
         etag = response.headers.get("ETag");

@@ -160,3 +160,15 @@ def test_a_visit_is_registered_decided_printed_and_counted_in_the_browser(app, l
     boss.goto(f"{live_server}/staff/audit")
     assert "李*海" in boss.inner_text(".audit") and "李四海" not in boss.inner_text(".audit")
     boss.screenshot(path=str(SHOTS / "audit-1920.png"))
+
+
+def test_an_idle_console_goes_to_the_sign_in_page_by_itself(app, live_server, browser):
+    with app.app_context():
+        accounts.create_user("rita", PASSWORD, "receptionist")
+        db.session.commit()
+    app.config["KIOSK_STAFF_IDLE_MINUTES"] = 0.05  # three seconds
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    sign_in(page, live_server, "rita")
+    # The background refresh finds the session over and leaves the console.
+    page.wait_for_url(f"{live_server}/staff/sign-in?next=%2Fstaff%2F", timeout=10000)
+    assert "一段时间未操作" in page.inner_text(".flashes")

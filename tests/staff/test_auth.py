@@ -167,3 +167,26 @@ def test_the_cli_adds_a_user_asking_for_the_password_twice(app, runner):
 def test_the_cli_refuses_a_short_password_and_an_unknown_role(runner):
     assert runner.invoke(args=["user", "add", "kim"], input="short\nshort\n").exit_code != 0
     assert runner.invoke(args=["user", "add", "kim", "--role", "boss"], input="x\n").exit_code != 0
+
+
+JUNK = ["", "x" * 5000, "-1", "9999999999999999999999", "<script>", "2026-02-30", "\u0000", "None"]
+
+
+def test_no_form_input_makes_a_server_error(app, staff, ids):
+    from .conftest import sign_in
+
+    client = app.test_client()
+    sign_in(client, "ada")
+    token = csrf_token(client.get("/staff/").get_data(as_text=True))
+    fields = ["visit_id", "case_id", "window", "service", "to_window", "to_service", "name", "id_number",
+              "phone", "group_size", "materials-0-count", "representatives-0-id_number",
+              "forward-body", "assign-due_on", "assign-body", "extend-days", "extend-reason",
+              "answer-result", "answer-satisfaction", "close-satisfaction", "username", "role"]
+    posts = STAFF_POSTS + [f"/staff/cases/{{case}}/{step}" for step in
+                           ("answer", "forward", "assign", "not_accept", "extend", "close")] + ["/staff/admin/users"]
+    for junk in JUNK:
+        for url in posts:
+            response = client.post(url.format(**ids), data={"csrf_token": token, **{f: junk for f in fields}})
+            assert response.status_code < 500, (url, junk)
+        for url in ("/staff/cases?show=", "/staff/audit?page=", "/staff/audit?id=", "/staff/register.pdf?day="):
+            assert client.get(url + junk).status_code < 500, (url, junk)

@@ -11,7 +11,7 @@ from kiosk.extensions import db
 from kiosk.models import AuditEntry, Case, Material, Visit
 from tests.helpers import csrf_token, valid_id_number
 
-from .conftest import post_form, take_tickets
+from .conftest import take_tickets
 
 
 def registration(visit_id: str, **overrides) -> dict:

@@ -89,6 +89,8 @@ def authenticate(username: str, password: str, *, address: str, now: datetime) -
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
+        # Failures older than the lock window no longer count: drop them so the table stays small.
+        db.session.execute(delete(SignInFailure).where(SignInFailure.at <= _window(now)))
         db.session.add(SignInFailure(username=username, address=address, at=now))
         db.session.commit()
         raise SignInRefused(locked=is_locked(username, address, now))

@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             app.config["KIOSK_DATABASE_URL"] or f"sqlite:///{instance / 'kiosk.sqlite3'}")
 
-    from . import cli, database, i18n, security
+    from . import auth, cli, database, i18n, security
     from .extensions import csrf, db, migrate
 
     db.init_app(app)
@@ -64,12 +64,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    auth.init_app(app)
 
+    from .display import bp as display_bp
     from .health import bp as health_bp
+    from .staff import bp as staff_bp
     from .visitor import bp as visitor_bp
 
     app.register_blueprint(visitor_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(display_bp)
     return app
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Integer, String, Text,
+from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -102,6 +102,20 @@ class Case(Versioned, db.Model):
     urgent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     joint_supervision: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
+    # The decision at the window and its handling (kiosk/cases/states.py moves these).
+    disposition: Mapped[str | None] = mapped_column(String(20))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    extension_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    forwarded_to: Mapped[str | None] = mapped_column(String(100))
+    assigned_to: Mapped[str | None] = mapped_column(String(100))
+    assigned_due_on: Mapped[date | None] = mapped_column(Date)
+    not_accepted_reason: Mapped[str | None] = mapped_column(Text)
+    proper_channel: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    satisfaction: Mapped[str | None] = mapped_column(String(20))
+
     person: Mapped[Person | None] = relationship()
 
 
@@ -134,11 +148,84 @@ class Visit(Versioned, db.Model):
     group_size: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     representative_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locale: Mapped[str | None] = mapped_column(String(20))
+    # At the window: which window called it, when, and who received it.
+    window: Mapped[int | None] = mapped_column(Integer)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_by: Mapped[str | None] = mapped_column(String(64))
 
     person: Mapped[Person | None] = relationship()
     case: Mapped[Case | None] = relationship()
     representatives: Mapped[list[GroupRepresentative]] = relationship(
         back_populates="visit", order_by="GroupRepresentative.position")
+    materials: Mapped[list[Material]] = relationship(
+        back_populates="visit", order_by="Material.position")
+
+
+class Material(Versioned, db.Model):
+    """A material handed over at the window (材料), with how many copies or pages."""
+
+    __tablename__ = "material"
+
+    id: Mapped[str] = _id_column()
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), nullable=False, index=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    count: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    visit: Mapped[Visit] = relationship(back_populates="materials")
+
+
+class Call(db.Model):
+    """One call of a ticket to a window (叫号), as the waiting-room display shows it.
+
+    The integer id only grows, so the display's ETag and "what is new since I
+    last looked" are both just the last id.
+    """
+
+    __tablename__ = "call"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), nullable=False, index=True)
+    ticket_number: Mapped[str] = mapped_column(String(10), nullable=False)
+    window: Mapped[int] = mapped_column(Integer, nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    by: Mapped[str | None] = mapped_column(String(64))
+
+
+class StaffUser(db.Model):
+    """A member of staff who signs in to the console: receptionist, supervisor or admin."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[str] = _id_column()
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    # Flask-Login's user interface.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return self.id
+
+
+class SignInFailure(db.Model):
+    """A failed sign-in, kept so five in 15 minutes lock the account from that address."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (Index("ix_sign_in_failure_lookup", "username", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
 class GroupRepresentative(Versioned, db.Model):

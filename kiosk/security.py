@@ -31,9 +31,14 @@ def _headers(response):
     return response
 
 
+def _error_template() -> str:
+    """Staff pages keep the console's frame; everything else the touch screen's."""
+    return "staff/error.html" if request.path.startswith("/staff/") else "error.html"
+
+
 def _csrf_error(error: CSRFError):
     return render_template(
-        "error.html",
+        _error_template(),
         title=_("This page has expired"),
         message=_("For your privacy the form was reset. Please start again."),
     ), 400
@@ -46,9 +51,10 @@ def _http_error(error: HTTPException):
         404: _("This page does not exist."),
         405: _("This page cannot be used that way."),
         413: _("What was sent is too large."),
+        403: _("Your account may not open this page."),
     }
     return render_template(
-        "error.html",
+        _error_template(),
         title=_("Sorry"),
         message=messages.get(error.code, _("Something went wrong with that request.")),
     ), error.code

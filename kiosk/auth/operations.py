@@ -1,0 +1,102 @@
+"""Staff accounts and signing in: argon2 password hashes, roles, the sign-in lock.
+
+Five failed sign-ins for one account from one address within
+KIOSK_SIGN_IN_LOCK_MINUTES lock that account from that address until the
+oldest of them is older than that. The failures are rows in the database, so
+a restart of the kiosk does not reset the count, and every waitress thread
+sees the same count. An unknown name is counted and answered exactly like a
+wrong password, so the form does not tell which names exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from ..extensions import db
+from ..models import SignInFailure, StaffUser
+
+ROLES = ("receptionist", "supervisor", "admin")
+# Each role may do what the roles before it may.
+ROLE_LEVEL = {role: level for level, role in enumerate(ROLES)}
+
+_hasher = PasswordHasher()
+# Verified against when the name is unknown, so both cases take the same time.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+MIN_PASSWORD = 10
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be done; the message says why."""
+
+
+class SignInRefused(Exception):
+    """Signing in failed: `locked` tells a lock from a wrong name or password."""
+
+    def __init__(self, locked: bool):
+        super().__init__("locked" if locked else "wrong name or password")
+        self.locked = locked
+
+
+def has_role(user, role: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and \
+        ROLE_LEVEL.get(user.role, -1) >= ROLE_LEVEL[role]
+
+
+def create_user(username: str, password: str, role: str) -> StaffUser:
+    """Add an account; the caller commits."""
+    username = (username or "").strip()
+    if not username or len(username) > 64:
+        raise AccountError("a name of 1 to 64 characters")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"a password of at least {MIN_PASSWORD} characters")
+    if db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first():
+        raise AccountError(f"there is already an account named {username!r}")
+    user = StaffUser(username=username, password_hash=_hasher.hash(password), role=role, active=True)
+    db.session.add(user)
+    return user
+
+
+def _window(now: datetime) -> datetime:
+    return now - timedelta(minutes=current_app.config["KIOSK_SIGN_IN_LOCK_MINUTES"])
+
+
+def is_locked(username: str, address: str, now: datetime) -> bool:
+    failures = db.session.scalar(
+        select(func.count()).select_from(SignInFailure).where(
+            SignInFailure.username == username, SignInFailure.address == address,
+            SignInFailure.at > _window(now)))
+    return failures >= current_app.config["KIOSK_SIGN_IN_ATTEMPTS"]
+
+
+def authenticate(username: str, password: str, *, address: str, now: datetime) -> StaffUser:
+    """The account if the name and password are right and it is not locked; commits."""
+    username = (username or "").strip()[:64]
+    address = (address or "unknown")[:64]
+    if is_locked(username, address, now):
+        raise SignInRefused(locked=True)
+    user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
+        ok = user is not None and user.active
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        # Failures older than the lock window no longer count: drop them so the table stays small.
+        db.session.execute(delete(SignInFailure).where(SignInFailure.at <= _window(now)))
+        db.session.add(SignInFailure(username=username, address=address, at=now))
+        db.session.commit()
+        raise SignInRefused(locked=is_locked(username, address, now))
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    db.session.execute(delete(SignInFailure).where(SignInFailure.username == username,
+                                                   SignInFailure.address == address))
+    db.session.commit()
+    return user

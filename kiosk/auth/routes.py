@@ -1,0 +1,69 @@
+"""Sign in, sign out, and the role check every staff view uses."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..timeutil import utcnow
+from . import bp, operations
+from .forms import SignInForm, SignOutForm
+
+
+def role_required(role: str):
+    """Signed in, and with at least `role` (receptionist < supervisor < admin)."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not operations.has_role(current_user, role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/staff") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("staff.console")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.console"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.authenticate(form.username.data, form.password.data,
+                                           address=request.remote_addr or "", now=utcnow())
+        except operations.SignInRefused as refused:
+            if refused.locked:
+                flash(_("Too many failed sign-ins: this account is locked from this computer "
+                        "for %(minutes)d minutes.",
+                        minutes=int(current_app.config["KIOSK_SIGN_IN_LOCK_MINUTES"])), "error")
+            else:
+                flash(_("The name or the password is wrong."), "error")
+            return render_template("staff/sign_in.html", form=form), 200
+        session.clear()  # a fresh session: nothing from before signing in carries over
+        login_user(user)
+        session["staff_seen"] = utcnow().timestamp()
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("staff/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    form = SignOutForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You are signed out."), "info")
+    return redirect(url_for(".sign_in"))

@@ -1,0 +1,62 @@
+"""The waiting-room display (/display): ticket numbers called to windows, never names.
+
+The TV's browser polls `/display/calls.json` about twice a second with the
+ETag it last saw; nothing new costs one indexed `max(id)` and a 304. Polling
+instead of server-sent events keeps waitress's fixed thread pool free: a
+display holds a thread for a few milliseconds per poll, not for the day.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import Blueprint, current_app, jsonify, make_response, render_template, request
+
+from ..queue import operations as queue
+from ..timeutil import SHANGHAI, local, local_date, utcnow
+
+bp = Blueprint("display", __name__)
+
+POLL_MS = 500
+# What the display says for a call; spoken in Chinese whatever the screens' language.
+ANNOUNCEMENT = "请{ticket}号到{window}号窗口"
+
+
+def _start_of_today(now: datetime) -> datetime:
+    return datetime.combine(local_date(now), time(0), tzinfo=SHANGHAI)
+
+
+def _etag(last_id: int, now: datetime) -> str:
+    # The day is part of it, so the board clears at midnight.
+    return f"{local_date(now):%Y%m%d}-{last_id}"
+
+
+def _call(call) -> dict | None:
+    if call is None:
+        return None
+    return {"id": call.id, "ticket": call.ticket_number, "window": call.window,
+            "at": local(call.at).strftime("%H:%M")}
+
+
+@bp.get("/display")
+def display():
+    return render_template("display/display.html", windows=current_app.config["KIOSK_WINDOWS"],
+                           poll_ms=POLL_MS, announcement=ANNOUNCEMENT)
+
+
+@bp.get("/display/calls.json")
+def calls():
+    now = utcnow()
+    etag = _etag(queue.last_call_id(), now)
+    if request.if_none_match.contains(etag):
+        response = make_response("", 304)
+    else:
+        board = queue.board(windows=current_app.config["KIOSK_WINDOWS"], since=_start_of_today(now))
+        response = jsonify(
+            last_id=board.last_id,
+            windows=[{"window": number, "call": _call(call)} for number, call in board.windows.items()],
+            recent=[_call(call) for call in board.recent],
+        )
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response

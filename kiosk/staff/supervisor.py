@@ -1,0 +1,93 @@
+"""The supervisor's pages: today's and this month's figures, the CSV export, the audit log."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..auth.routes import role_required
+from ..cases.states import DISPOSITIONS, SATISFACTION
+from ..extensions import db
+from ..models import AuditEntry, Visit
+from ..privacy import mask_id_number, mask_name, mask_phone
+from ..timeutil import local, local_date, utcnow
+from ..visits.catalog import CATEGORIES, CASE_STATUS
+from . import bp
+from .figures import csv_text, figures, month_bounds
+
+AUDIT_PAGE = 100
+# The log keeps full values; the page masks personal ones like any list does.
+MASKED_FIELDS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+
+
+def _shown(entry: AuditEntry, value: str | None) -> str:
+    masker = MASKED_FIELDS.get(entry.field or "")
+    return masker(value) if masker and value else (value or "")
+
+
+def _action_labels() -> dict:
+    return {"view": _("viewed"), "change": _("changed"), "call": _("called"), "recall": _("called again"),
+            "add": _("added"), "delete": _("removed"), "print": _("printed")}
+
+
+def _labels():
+    return {"category": {code: c.label for code, c in CATEGORIES.items()},
+            "disposition": DISPOSITIONS, "satisfaction": SATISFACTION}
+
+
+@bp.get("/figures")
+@role_required("supervisor")
+def figures_page():
+    today = local_date(utcnow())
+    kiosk = current_app.config["KIOSK_ID"]
+    day = figures(today, today, kiosk_id=kiosk)
+    month = figures(*month_bounds(today), kiosk_id=kiosk)
+    return render_template("staff/figures.html", day=day, month=month, today=today,
+                           labels=_labels())
+
+
+@bp.get("/figures.csv")
+@role_required("supervisor")
+def figures_csv():
+    """Every visit of the month, one row each, masked as any list is."""
+    today = local_date(utcnow())
+    start, end = month_bounds(today)
+    rows = [[_("Ticket"), _("Date"), _("Service"), _("Name"), _("Group size"), _("Category"),
+             _("Body concerned"), _("Matter"), _("Status"), _("Disposition"), _("Satisfaction")]]
+    labels = _labels()
+    visits = db.session.scalars(select(Visit).where(Visit.service_day >= start, Visit.service_day <= end)
+                                .order_by(Visit.service_day, Visit.created_at))
+    for visit in visits:
+        case, person = visit.case, visit.person
+        rows.append([
+            visit.ticket_number, visit.service_day.isoformat(), visit.service,
+            mask_name(person.name if person else None), visit.group_size,
+            labels["category"].get(visit.category, visit.category or ""),
+            (case.body_name if case else visit.body_name) or "",
+            (case.matter if case else "") or "",
+            CASE_STATUS.get(case.status, case.status) if case else "",
+            DISPOSITIONS.get(case.disposition, "") if case else "",
+            SATISFACTION.get(case.satisfaction, "") if case else "",
+        ])
+    return Response(csv_text(rows), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=visits-{start:%Y-%m}.csv"})
+
+
+@bp.get("/audit")
+@role_required("supervisor")
+def audit_log():
+    entity_id = (request.args.get("id") or "").strip()[:36]
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    query = select(AuditEntry)
+    count = select(func.count()).select_from(AuditEntry)
+    if entity_id:
+        query = query.where(AuditEntry.entity_id == entity_id)
+        count = count.where(AuditEntry.entity_id == entity_id)
+    entries = db.session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                                 .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE)).all()
+    total = db.session.scalar(count)
+    return render_template("staff/audit.html", entries=entries, page=page, total=total,
+                           pages=max(1, -(-total // AUDIT_PAGE)), entity_id=entity_id, local=local,
+                           shown=_shown, actions=_action_labels())

@@ -19,13 +19,14 @@ from sqlalchemy import func, select
 from ..auth import PASSIVE_ENDPOINTS
 from ..auth.routes import role_required
 from ..extensions import db
-from ..models import Visit
+from ..models import PrintJob, Visit
 from ..privacy import mask_name
 from ..queue import operations as queue
 from ..timeutil import local, local_date, utcnow
 from ..visits.catalog import SERVICES
 from . import bp
 from .forms import ActionForm, CallNextForm, TransferForm, WindowForm
+from .printing import unprinted_tickets
 
 
 def queue_message(code: str) -> str:
@@ -62,6 +63,7 @@ def queue_context(now: datetime) -> dict:
         "mine": queue.at_window(kiosk_id=kiosk_id(), window=my_window(), now=now),
         "waiting_minutes": waiting_minutes, "mask_name": mask_name, "local": local,
         "action": ActionForm(), "transfer": TransferForm(),
+        "unprinted": unprinted_tickets(kiosk_id()),
     }
 
 
@@ -72,7 +74,9 @@ def _queue_etag(now: datetime) -> str:
         select(func.count(), func.coalesce(func.sum(Visit.version), 0), func.max(Visit.updated_at))
         .where(Visit.kiosk_id == kiosk_id(), Visit.service_day == day)).one()
     calls = queue.last_call_id()
-    raw = f"{day}|{count}|{versions}|{latest}|{calls}|{my_window()}|{now:%H%M}|{current_user.id}"
+    jobs = db.session.execute(select(func.count(), func.max(PrintJob.updated_at))).one()
+    raw = (f"{day}|{count}|{versions}|{latest}|{calls}|{jobs}|{my_window()}|{now:%H%M}"
+           f"|{current_user.id}")
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 

@@ -17,6 +17,7 @@ from ..auth.routes import role_required
 from ..cases import states
 from ..extensions import db
 from ..models import Body, Visit
+from ..printing.operations import latest_ticket_job
 from ..queue import operations as queue
 from ..timeutil import local, local_date, utcnow
 from ..visits.catalog import CASE_STATUS, CATEGORIES, MAX_REPRESENTATIVES, SERVICES, VISIT_STATUS
@@ -98,7 +99,7 @@ def visit(visit_id: str):
         transfer=TransferForm(), services=SERVICES, categories=CATEGORIES, case_status=CASE_STATUS,
         visit_status=VISIT_STATUS, local=local, group=visit.service == "group",
         max_reps=MAX_REPRESENTATIVES, window=my_window(), due=states.due_on(visit.case),
-        today=local_date(now)), 422 if form.errors else 200
+        today=local_date(now), ticket_job=latest_ticket_job(visit)), 422 if form.errors else 200
 
 
 @bp.post("/visits/<visit_id>/link-case")

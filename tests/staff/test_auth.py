@@ -14,10 +14,11 @@ from .conftest import PASSWORD, post_form, sign_in, take_tickets
 STAFF_GETS = ["/staff/", "/staff/queue/panel", "/staff/cases", "/staff/cases?show=overdue",
               "/staff/figures", "/staff/figures.csv", "/staff/audit", "/staff/admin/users",
               "/staff/visits/{visit}", "/staff/cases/{case}", "/staff/visits/{visit}/receipt.pdf",
-              "/staff/cases/{case}/notice.pdf", "/staff/register.pdf", "/staff/figures/monthly.pdf"]
+              "/staff/cases/{case}/notice.pdf", "/staff/register.pdf", "/staff/figures/monthly.pdf",
+              "/staff/print-jobs"]
 STAFF_POSTS = ["/staff/window", "/staff/call-next", "/staff/call", "/staff/recall", "/staff/no-show",
                "/staff/finish", "/staff/transfer", "/staff/visits/{visit}",
-               "/staff/visits/{visit}/link-case", "/staff/cases/{case}/accept"]
+               "/staff/visits/{visit}/link-case", "/staff/cases/{case}/accept", "/staff/print-jobs/reprint"]
 
 
 @pytest.fixture

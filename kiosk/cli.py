@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -25,7 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(printer)
 
 
-bodies = click.Group("bodies", help="The list of bodies a matter can concern (涉及单位).")
+bodies = AppGroup("bodies", help="The list of bodies a matter can concern (涉及单位).")
 
 
 @bodies.command("list")
@@ -78,6 +79,7 @@ def demo_id_number(rng: random.Random) -> str:
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--visits", default=40, show_default=True, help="How many visits to make.")
 @click.option("--seed", default=None, type=int, help="Random seed, for a repeatable day.")
 def demo_data(visits: int, seed: int | None):
@@ -85,12 +87,17 @@ def demo_data(visits: int, seed: int | None):
     rng = random.Random(seed)
     body_names = db.session.scalars(select(Body.name).where(Body.active)).all()
     now = utcnow()
+    # Spread the visits over today's opening hours up to now (or, before opening,
+    # over the hours just past), oldest first, so the queue looks like a real day.
     opening = now.astimezone(SHANGHAI).replace(hour=8, minute=30, second=0, microsecond=0)
+    start = opening if opening < now - timedelta(minutes=30) else now - timedelta(hours=3)
+    start = max(start, opening.replace(hour=0, minute=0))  # never yesterday: tickets are per day
+    span = (now - start).total_seconds()
+    moments = sorted(start + timedelta(seconds=rng.uniform(0, span)) for _ in range(visits))
     kiosk_id = current_app.config["KIOSK_ID"]
-    for index in range(visits):
+    for moment in moments:
         service = rng.choices(["individual", "group", "deputy"], weights=[80, 15, 5])[0]
         group_size = rng.randint(3, 30) if service == "group" else 1
-        moment = min(opening + timedelta(minutes=index * rng.randint(3, 9)), now.astimezone(SHANGHAI))
         draft = operations.VisitDraft(
             service=service,
             id_number=demo_id_number(rng),

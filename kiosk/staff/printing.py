@@ -40,7 +40,7 @@ def unprinted_tickets(kiosk_id: str) -> list[Visit]:
 @role_required("receptionist")
 def print_jobs():
     return render_template("staff/print_jobs.html", jobs=todays_jobs(current_app.config["KIOSK_ID"]),
-                           local=local, action=ActionForm())
+                           local=local)
 
 
 @bp.post("/print-jobs/reprint")

@@ -18,8 +18,11 @@ from .visits.catalog import CATEGORIES
 
 
 def init_app(app: Flask) -> None:
+    from sync.agent import sync_command
+
     app.cli.add_command(demo_data)
     app.cli.add_command(bodies)
+    app.cli.add_command(sync_command)
 
 
 bodies = click.Group("bodies", help="The list of bodies a matter can concern (涉及单位).")

@@ -28,10 +28,11 @@ class Setting:
     default: Any
     parse: Callable[[str], Any]
     help: str
+    prefix: str = "KIOSK"  # the central app declares its own with "CENTRAL"
 
     @property
     def env_name(self) -> str:
-        return f"KIOSK_{self.name}"
+        return f"{self.prefix}_{self.name}"
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -67,20 +68,31 @@ SETTINGS: tuple[Setting, ...] = (
             "Prefix of the query code's QR payload (the central lookup address); empty prints the code alone."),
     Setting("PDF_FONT", "", str,
             "Path of a Chinese TrueType font for PDF documents; empty searches the system fonts."),
+    Setting("SYNC_URL", "", str,
+            "Address of the central office's app (https://…); empty means this kiosk does not sync."),
+    Setting("SYNC_KEY", "", str,
+            "This kiosk's sync credential, printed once by `flask --app sync.central kiosk add`."),
+    Setting("SYNC_CA_FILE", "", str,
+            "CA certificate file to verify the central office's TLS certificate; empty uses the system CAs."),
+    Setting("SYNC_TIMEOUT", 30.0, float, "Seconds one sync request may take before it is retried."),
+    Setting("SYNC_WINDOW", "01:00-05:00", str,
+            "Nightly sync window in Asia/Shanghai time; each kiosk picks its own minute in it."),
+    Setting("SYNC_BATCH_RECORDS", 500, int, "Records per push batch (at most 500; batches also stop at 1 MB)."),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
-def defaults() -> dict[str, Any]:
+def defaults(settings: tuple[Setting, ...] = SETTINGS) -> dict[str, Any]:
     """The default configuration, keyed as the app config uses it (KIOSK_*)."""
-    return {setting.env_name: setting.default for setting in SETTINGS}
+    return {setting.env_name: setting.default for setting in settings}
 
 
-def from_environ(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
-    """Parse every KIOSK_* variable that is set; a bad value fails loudly at start."""
+def from_environ(environ: os._Environ[str] | dict[str, str],
+                 settings: tuple[Setting, ...] = SETTINGS) -> dict[str, Any]:
+    """Parse every KIOSK_* (or CENTRAL_*) variable that is set; a bad value fails loudly at start."""
     values = {}
-    for setting in SETTINGS:
+    for setting in settings:
         raw = environ.get(setting.env_name)
         if raw is None:
             continue

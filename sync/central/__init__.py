@@ -1,0 +1,58 @@
+"""Jiedai central office: the sync receiver for every kiosk, and the public progress page.
+
+`create_app` builds the Flask app like the kiosk's factory: configuration
+(defaults, instance-central/config.py, CENTRAL_* variables), its own database
+and Alembic migrations (sync/central/migrations), blueprints. Importing it
+opens nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from kiosk import ROOT, _instance_secret
+from kiosk import settings as setting_tools
+
+from . import settings
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = ((test_config or {}).get("INSTANCE_PATH")
+                     or os.environ.get(settings.BY_NAME["INSTANCE_PATH"].env_name)
+                     or str(ROOT / "instance-central"))
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_mapping(setting_tools.defaults(settings.SETTINGS))
+    app.config.update(
+        SQLALCHEMY_ENGINE_OPTIONS={},
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # a 1 MB batch, gzip or not, with room to spare
+        JSON_AS_ASCII=False,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(setting_tools.from_environ(os.environ, settings.SETTINGS))
+    else:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config["CENTRAL_SECRET_KEY"]:
+        app.config["CENTRAL_SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    app.config.setdefault("SECRET_KEY", app.config["CENTRAL_SECRET_KEY"])
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            app.config["CENTRAL_DATABASE_URL"] or f"sqlite:///{instance / 'central.sqlite3'}")
+
+    from . import cli, database
+    from .api import bp as api_bp
+    from .extensions import db, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    cli.init_app(app)
+    app.register_blueprint(api_bp)
+    return app

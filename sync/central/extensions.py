@@ -1,0 +1,13 @@
+"""The central app's own Flask extensions: its database is not the kiosk's."""
+
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase
+
+
+class CentralBase(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=CentralBase)
+migrate = Migrate()

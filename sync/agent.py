@@ -215,10 +215,12 @@ def pull(client: Client, *, limit: int = 500) -> int:
         for change in changes:
             values = {name: protocol.decode_value(kind, change.get(name))
                       for name, kind in protocol.CENTRAL_CASE_FIELDS.items()}
-            # An older copy of the office's state never overwrites a newer one.
+            # An older copy of the office's state never overwrites a newer one, and
+            # `updated_at` stays the kiosk's own (it would otherwise take its onupdate).
             db.session.execute(update(Case).where(Case.id == change["case_id"],
                                                   Case.central_version < values["central_version"])
-                               .values(**values).execution_options(synchronize_session=False))
+                               .values(**values, updated_at=Case.updated_at)
+                               .execution_options(synchronize_session=False))
         _state("pull").cursor = answer["cursor"]
         db.session.commit()
         pulled += len(changes)

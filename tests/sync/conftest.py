@@ -46,3 +46,17 @@ def central_server(central_app):
     server = Server(central_app, free_port()).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def postgres_central(tmp_path):
+    """A central app on PostgreSQL only, for what SQLite cannot show (concurrent writers)."""
+    if not postgres_available():
+        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
+    with postgres_database() as url:
+        app = make_central(tmp_path / "central-pg", url)
+        yield app
+        from sync.central.extensions import db
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -60,3 +60,31 @@ def postgres_central(tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def second_kiosk(tmp_path, template_db):
+    """Another kiosk (kiosk-two) with its own instance and database."""
+    import shutil
+
+    from kiosk import create_app
+    from tests.conftest import make_config
+
+    instance = tmp_path / "kiosk-two"
+    instance.mkdir()
+    shutil.copy(template_db, instance / "kiosk.sqlite3")
+    app = create_app(make_config(instance, KIOSK_ID="kiosk-two"))
+    yield app
+    from kiosk.extensions import db
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def proxy(central_server):
+    from tests.sync_support.proxy import FaultProxy
+
+    proxy = FaultProxy(central_server.port)
+    yield proxy
+    proxy.release.set()
+    proxy.down()

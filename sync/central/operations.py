@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -111,9 +112,60 @@ def _dialect_insert(table):
     return sqlite.insert(table)
 
 
+_UPSERTS: dict[tuple[str, str], object] = {}
+_PG_TYPES = {protocol.STR: "text", protocol.INT: "bigint", protocol.BOOL: "boolean",
+                   protocol.DATE: "date", protocol.DATETIME: "timestamp"}
+
+
+def _upsert_columns(table_name: str) -> list[str]:
+    return list(dict.fromkeys([*protocol.TABLES[table_name], "kiosk_id", "sync_seq", "received_at"]))
+
+
+def _iso(value):
+    return value.isoformat()
+
+
+def _pg_upsert(table_name: str):
+    """PostgreSQL: the same single upsert, fed the batch as one JSON parameter.
+
+    One json_to_recordset parameter instead of 7,000 scalar ones keeps the
+    driver from re-parsing a huge statement for every batch; PostgreSQL parses
+    the JSON in C (several times faster than multi-VALUES from Python).
+    """
+    key = ("postgresql-json", table_name)
+    if key not in _UPSERTS:
+        kinds = {**protocol.TABLES[table_name], "kiosk_id": protocol.STR,
+                 "sync_seq": protocol.INT, "received_at": protocol.DATETIME}
+        columns = _upsert_columns(table_name)
+        names = ", ".join(f'"{c}"' for c in columns)
+        record = ", ".join(f'"{c}" {_PG_TYPES[kinds[c]]}' for c in columns)
+        updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in ("id", "kiosk_id"))
+        _UPSERTS[key] = text(
+            f'INSERT INTO "{table_name}" ({names}) '
+            f'SELECT {names} FROM json_to_recordset(CAST(:rows AS json)) AS r({record}) '
+            f'ON CONFLICT (id) DO UPDATE SET {updates} '
+            f'WHERE excluded.version > "{table_name}".version '
+            f'AND "{table_name}".kiosk_id = excluded.kiosk_id RETURNING id')
+    return _UPSERTS[key]
+
+
+def _upsert(table_name: str):
+    key = (db.engine.dialect.name, table_name)
+    if key not in _UPSERTS:
+        table = MIRRORS[table_name]
+        statement = _dialect_insert(table)
+        owned = [c for c in protocol.TABLES[table_name] if c not in ("id", "kiosk_id")]
+        _UPSERTS[key] = statement.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={c: statement.excluded[c] for c in owned + ["sync_seq", "received_at"]},
+            where=and_(statement.excluded.version > table.c.version,
+                       table.c.kiosk_id == statement.excluded.kiosk_id),
+        ).returning(table.c.id)
+    return _UPSERTS[key]
+
+
 def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -> IngestResult:
     """Upsert one batch in one statement and commit; rows of another kiosk are refused."""
-    table = MIRRORS[table_name]
     newest: dict[str, dict] = {}
     for row in rows:
         if "kiosk_id" in row and row["kiosk_id"] != kiosk_id:
@@ -125,17 +177,15 @@ def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -
         kept = newest.get(row["id"])
         if kept is None or (row["version"], row["sync_seq"]) > (kept["version"], kept["sync_seq"]):
             newest[row["id"]] = row
-    values = list(newest.values())
-    statement = _dialect_insert(table).values(values)
-    owned = [column for column in protocol.TABLES[table_name] if column not in ("id", "kiosk_id")]
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.id],
-        set_={column: statement.excluded[column] for column in owned + ["sync_seq", "received_at"]},
-        where=and_(statement.excluded.version > table.c.version,
-                   table.c.kiosk_id == statement.excluded.kiosk_id),
-    )
-    # RETURNING names exactly the rows inserted or updated (rowcount is -1 on some drivers).
-    applied = len(db.session.execute(statement.returning(table.c.id)).all())
+    # One INSERT … ON CONFLICT … DO UPDATE … WHERE for the batch: SQLAlchemy's
+    # "insertmanyvalues" sends the rows as one multi-VALUES statement (pages of
+    # 1000 > a batch's 500) and caches the compiled form across batches.
+    # RETURNING names exactly the rows inserted or updated.
+    if db.engine.dialect.name == "postgresql":
+        document = json.dumps(list(newest.values()), ensure_ascii=False, default=_iso)
+        applied = len(db.session.execute(_pg_upsert(table_name), {"rows": document}).all())
+    else:
+        applied = len(db.session.execute(_upsert(table_name), list(newest.values())).all())
     db.session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_push_at=now))
     db.session.commit()
     return IngestResult(table_name, len(rows), applied, max(row["sync_seq"] for row in rows))

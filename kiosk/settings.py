@@ -22,6 +22,19 @@ def _bool(value: str) -> bool:
     raise ValueError(f"not a yes/no value: {value!r}")
 
 
+def _window(value: str) -> str:
+    """HH:MM-HH:MM, start before end, within one day (the nightly sync window)."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", value)
+    if not match:
+        raise ValueError("expected HH:MM-HH:MM")
+    start_h, start_m, end_h, end_m = map(int, match.groups())
+    if not (start_m < 60 and end_m < 60 and start_h * 60 + start_m < end_h * 60 + end_m <= 24 * 60):
+        raise ValueError("the window must start before it ends, within one day")
+    return value.strip()
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -75,7 +88,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SYNC_CA_FILE", "", str,
             "CA certificate file to verify the central office's TLS certificate; empty uses the system CAs."),
     Setting("SYNC_TIMEOUT", 30.0, float, "Seconds one sync request may take before it is retried."),
-    Setting("SYNC_WINDOW", "01:00-05:00", str,
+    Setting("SYNC_WINDOW", "01:00-05:00", _window,
             "Nightly sync window in Asia/Shanghai time; each kiosk picks its own minute in it."),
     Setting("SYNC_BATCH_RECORDS", 500, int, "Records per push batch (at most 500; batches also stop at 1 MB)."),
 )

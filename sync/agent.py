@@ -161,8 +161,15 @@ def status(app: Flask | None = None) -> dict:
             "last_error_at": _iso(agent.last_error_at if agent else None),
             "backlog": sum(pending.values()),
             "backlog_by_table": pending,
-            "next_nightly_run": _iso(next_nightly_run(utcnow(), app.config["KIOSK_ID"], window)),
+            "next_nightly_run": _next_run_or_none(app.config["KIOSK_ID"], window),
         }
+
+
+def _next_run_or_none(kiosk_id: str, window: str) -> str | None:
+    try:
+        return _iso(next_nightly_run(utcnow(), kiosk_id, window))
+    except ValueError:  # a bad window from instance/config.py; `flask sync --nightly` says why
+        return None
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -142,3 +142,12 @@ def test_flask_sync_runs_a_sync_now(app, central_app, central_server, kiosk_key)
     assert result.exit_code == 0, result.output
     assert "pushed 6 records" in result.output and "backlog 0" in result.output
     assert_same_records(app, central_app, KIOSK)
+
+
+def test_a_bad_sync_window_stops_the_start_with_the_setting_named(monkeypatch, tmp_path):
+    from kiosk import create_app
+
+    monkeypatch.setenv("KIOSK_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("KIOSK_SYNC_WINDOW", "05:00-01:00")
+    with pytest.raises(RuntimeError, match="KIOSK_SYNC_WINDOW"):
+        create_app()

@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
+from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
 
-from kiosk import ROOT, _instance_secret
+from kiosk import ROOT, _instance_secret, security
 from kiosk import settings as setting_tools
 
 from . import settings
@@ -28,6 +30,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(setting_tools.defaults(settings.SETTINGS))
     app.config.update(
         SQLALCHEMY_ENGINE_OPTIONS={},
+        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        BABEL_DEFAULT_TIMEZONE="Asia/Shanghai",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "kiosk" / "translations"),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # a 1 MB batch, gzip or not, with room to spare
         JSON_AS_ASCII=False,
     )
@@ -46,13 +51,29 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             app.config["CENTRAL_DATABASE_URL"] or f"sqlite:///{instance / 'central.sqlite3'}")
 
-    from . import cli, database
+    from . import cli, database, progress
     from .api import bp as api_bp
-    from .extensions import db, migrate
+    from .extensions import babel, db, migrate
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    babel.init_app(app, locale_selector=_locale)
+    app.jinja_env.globals.update(html_lang=lambda: str(get_locale()).replace("_", "-"))
+    # The kiosk's response headers (CSP self only, no-store, nosniff); errors as JSON.
+    app.after_request(security._headers)
+    app.register_error_handler(HTTPException, _http_error)
     cli.init_app(app)
     app.register_blueprint(api_bp)
+    progress.init_app(app)
     return app
+
+
+def _locale() -> str:
+    """Simplified Chinese unless the browser prefers English."""
+    best = request.accept_languages.best_match(["zh", "zh-CN", "zh-Hans", "en"], default="zh")
+    return "en" if best == "en" else "zh_Hans_CN"
+
+
+def _http_error(error: HTTPException):
+    return {"error": error.name.lower().replace(" ", "_"), "message": error.description}, error.code

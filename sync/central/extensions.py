@@ -1,5 +1,6 @@
 """The central app's own Flask extensions: its database is not the kiosk's."""
 
+from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
@@ -11,3 +12,4 @@ class CentralBase(DeclarativeBase):
 
 db = SQLAlchemy(model_class=CentralBase)
 migrate = Migrate()
+babel = Babel()

@@ -28,7 +28,15 @@ def _signed_path() -> str:
 
 
 def _authenticate(body: bytes):
-    return operations.authenticate(request.method, _signed_path(), request.headers, body, now=_now())
+    try:
+        return operations.authenticate(request.method, _signed_path(), request.headers, body,
+                                       now=_now())
+    except CentralError as error:
+        if error.code not in ("unknown_kiosk",):
+            # Shown per kiosk to the office (`kiosk list`): a wrong clock, a stale key.
+            operations.note_error(request.headers.get(protocol.HEADER_KIOSK, ""),
+                                  f"{error.code}: {error.message}", now=_now())
+        raise
 
 
 @bp.post("/push")

@@ -192,3 +192,10 @@ def test_the_change_feed_gives_a_kiosk_its_own_cases_in_order_from_its_cursor(
     assert pull(central_client, key, rest.json["cursor"]).json["changes"] == []
     assert pull(central_client, other_key, kiosk="kiosk-other").json["changes"] == []
     assert pull(central_client, key, "garbage").json["error"] == "bad_cursor"
+
+
+def test_a_refused_request_is_remembered_on_the_kiosk_for_the_office(central_app, central_client,
+                                                                       key):
+    push(central_client, key, [person("p1", 1, 1)], clock=time.time() - 900)
+    result = central_app.test_cli_runner().invoke(args=["kiosk", "list"])
+    assert "clock_skew: the kiosk's clock is -900 s off" in result.output

@@ -7,6 +7,7 @@ the same content hash per table, nothing lost and nothing doubled.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -161,3 +162,37 @@ def test_the_agent_sigkilled_mid_batch(app, central_app, proxy, kiosk_key, tmp_p
     resumed = agent.run_once(app, client(proxy, kiosk_key))
     assert resumed.pushed["person"] == 3 and resumed.applied["person"] == 0
     assert_same_records(app, central_app, KIOSK)
+
+
+def test_two_kiosks_sync_a_day_of_demo_data_both_ways_through_faults(
+        app, second_kiosk, central_app, proxy, kiosk_key):
+    """The README's two kiosks and central app, with every kind of fault on the way."""
+    second_key = register_kiosk(central_app, "kiosk-two")
+    for kiosk_app in (app, second_kiosk):
+        with kiosk_app.app_context():  # `flask` pushes one; the test runner does not
+            result = kiosk_app.test_cli_runner().invoke(
+                args=["demo-data", "--visits", "40", "--seed", "7"])
+        assert result.exit_code == 0, result.output
+    rng = random.Random(11)
+    proxy.plan(*rng.choices(["pass", "cut_request", "drop_reply", "duplicate", "refuse"],
+                            weights=[5, 1, 1, 1, 1], k=60))
+    pairs = ((app, kiosk_key, KIOSK), (second_kiosk, second_key, "kiosk-two"))
+    for kiosk_app, key, kiosk_id in pairs:
+        agent.run(kiosk_app, client=client(proxy, key, kiosk_id), attempts=30, sleep=no_wait)
+        assert assert_same_records(kiosk_app, central_app, kiosk_id)["visit"] == 40
+    # The office handles a case of each kiosk; each reply reaches its own kiosk only.
+    replies = {}
+    for kiosk_app, key, kiosk_id in pairs:
+        with kiosk_app.app_context():
+            replies[kiosk_id] = db.session.scalars(db.select(Case.id)).first()
+        with central_app.app_context():
+            set_handling(replies[kiosk_id], "replied", reply_text=f"答复 {kiosk_id}",
+                         now=datetime(2026, 11, 30))
+    for kiosk_app, key, kiosk_id in pairs:
+        agent.run(kiosk_app, client=client(proxy, key, kiosk_id), attempts=30, sleep=no_wait)
+        with kiosk_app.app_context():
+            answered = db.session.execute(db.select(Case.id, Case.reply_text)
+                                          .where(Case.central_status == "replied")).all()
+        assert answered == [(replies[kiosk_id], f"答复 {kiosk_id}")]
+        assert_same_records(kiosk_app, central_app, kiosk_id)
+    assert {fault for fault, _ in proxy.log} >= {"cut_request", "drop_reply", "duplicate", "refuse"}

@@ -139,8 +139,14 @@ def encode_row(table: str, row: dict[str, Any], sync_seq: int) -> dict[str, Any]
 def decode_row(table: str, record: Any) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise ProtocolError("bad_record", f"a {table} record must be an object")
-    columns = TABLES[table]
-    row = {column: decode_value(kind, record.get(column)) for column, kind in columns.items()}
+    row = {}
+    for column, kind in TABLES[table].items():
+        value = record.get(column)
+        # Text and numbers pass as they are (the common case, kept cheap for ingest).
+        if value is None or (kind == STR and type(value) is str) or (kind == INT and type(value) is int):
+            row[column] = value
+        else:
+            row[column] = decode_value(kind, value)
     row["sync_seq"] = decode_value(INT, record.get("sync_seq"))
     for required in ("id", "version", "sync_seq"):
         if row[required] is None:

@@ -8,6 +8,8 @@ opens nothing.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -35,6 +37,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "kiosk" / "translations"),
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # a 1 MB batch, gzip or not, with room to spare
         JSON_AS_ASCII=False,
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -46,14 +51,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config["CENTRAL_SECRET_KEY"]:
         app.config["CENTRAL_SECRET_KEY"] = _instance_secret(instance / "secret_key")
-    app.config.setdefault("SECRET_KEY", app.config["CENTRAL_SECRET_KEY"])
+    if not app.config.get("SECRET_KEY"):
+        # The desk's session key, derived so the credential secret itself never signs cookies.
+        app.config["SECRET_KEY"] = hmac.new(app.config["CENTRAL_SECRET_KEY"].encode(), b"desk session",
+                                            hashlib.sha256).hexdigest()
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             app.config["CENTRAL_DATABASE_URL"] or f"sqlite:///{instance / 'central.sqlite3'}")
 
     from . import cli, database, progress
     from .api import bp as api_bp
-    from .extensions import babel, db, migrate
+    from .desk import init_app as desk_init_app
+    from .extensions import babel, csrf, db, migrate
 
     db.init_app(app)
     database.init_app(app)
@@ -66,6 +75,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(api_bp)
     progress.init_app(app)
+    # The API is signed per request and the lookup changes nothing: no CSRF token there.
+    csrf.exempt(api_bp)
+    csrf.exempt(progress.bp)
+    csrf.init_app(app)
+    desk_init_app(app)
     return app
 
 

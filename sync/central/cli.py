@@ -21,6 +21,7 @@ def _now() -> datetime:
 def init_app(app: Flask) -> None:
     app.cli.add_command(kiosk_group)
     app.cli.add_command(case_group)
+    app.cli.add_command(staff_group)
 
 
 kiosk_group = AppGroup("kiosk", help="Kiosks allowed to sync, and their credentials.")
@@ -71,3 +72,42 @@ def case_set(case_id: str, status: str, reply: str | None):
     except CentralError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"case {case_id}: {status} (central version {version})")
+
+
+staff_group = AppGroup("staff", help="Central office staff who sign in to the case desk.")
+
+
+@staff_group.command("add")
+@click.argument("username")
+@click.option("--name", required=True, help="The name shown on the desk and in the audit.")
+@click.password_option(help="Asked for when not given.")
+def staff_add(username: str, name: str, password: str):
+    """Create a desk user, or set a new password and re-activate an existing one."""
+    from .desk.routes import hash_password
+    from .models import StaffUser
+
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise click.BadParameter("1 to 64 characters", param_hint="USERNAME")
+    if len(password) < 10:
+        raise click.BadParameter("at least 10 characters", param_hint="--password")
+    user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+    if user is None:
+        user = StaffUser(username=username, created_at=_now(), display_name=name, password_hash="")
+        db.session.add(user)
+    user.display_name, user.active, user.password_hash = name, True, hash_password(password)
+    db.session.commit()
+    click.echo(f"desk user {username} can sign in at /desk/login")
+
+
+@staff_group.command("disable")
+@click.argument("username")
+def staff_disable(username: str):
+    from .models import StaffUser
+
+    user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+    if user is None:
+        raise click.ClickException(f"no desk user {username!r}")
+    user.active = False
+    db.session.commit()
+    click.echo(f"desk user {username} disabled")

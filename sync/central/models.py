@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Integer, String, Table,
                         Text)
+from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import protocol
@@ -111,3 +112,33 @@ class CaseChange(db.Model):
     case_id: Mapped[str] = mapped_column(String(36), nullable=False)
     kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     changed_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class StaffUser(UserMixin, db.Model):
+    """A member of the central office's staff who signs in to the case desk."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+
+class DeskAudit(db.Model):
+    """Who at the central office viewed or changed which case, when (append-only by use)."""
+
+    __tablename__ = "desk_audit"
+
+    id: Mapped[int] = mapped_column(BigSerial, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    case_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -4,14 +4,12 @@ and the central migrations build exactly the central models."""
 from __future__ import annotations
 
 import threading
-import time
 from datetime import datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from sync import protocol
 from sync.central.extensions import db
 from sync.central.operations import changes_after, set_handling
 from tests.sync.test_central_api import KIOSK, case, push

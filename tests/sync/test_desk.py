@@ -12,7 +12,6 @@ from kiosk.timeutil import local_date, utcnow
 from sync import protocol
 from sync.central.extensions import db
 from sync.central.models import DeskAudit
-from sync.central.operations import set_handling
 from tests.sync.test_central_api import KIOSK, push
 from tests.sync_support import register_kiosk
 

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from kiosk.privacy import mask_id_number, mask_name, mask_phone  # noqa: F401  (templates)
 from kiosk.timeutil import local_date
 from kiosk.visits.catalog import CASE_STATUS, CATEGORIES
 from sync.protocol import CENTRAL_STATUSES

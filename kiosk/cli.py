@@ -19,11 +19,14 @@ from .visits.catalog import CATEGORIES
 
 
 def init_app(app: Flask) -> None:
+    from sync.agent import sync_command
+
     from .printing.cli import printer
 
     app.cli.add_command(demo_data)
     app.cli.add_command(bodies)
     app.cli.add_command(printer)
+    app.cli.add_command(sync_command)
 
 
 bodies = AppGroup("bodies", help="The list of bodies a matter can concern (涉及单位).")

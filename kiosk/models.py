@@ -44,9 +44,15 @@ def _id_column() -> Mapped[str]:
 
 
 class Versioned:
-    """Kiosk-owned fields: bump `version` on every change so sync sends it."""
+    """Kiosk-owned fields: bump `version` on every change so sync sends it.
+
+    `sync_seq` is set by database triggers (migration 0003_sync) from one
+    kiosk-wide counter whenever a row is inserted or its version changes: the
+    sync agent sends rows past the last acknowledged `sync_seq`, oldest first.
+    """
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    sync_seq: Mapped[int | None] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
                                                  onupdate=utcnow)
@@ -101,6 +107,16 @@ class Case(Versioned, db.Model):
     registered_on: Mapped[date] = mapped_column(Date, nullable=False)
     urgent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     joint_supervision: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Owned by the central office, set only by the sync agent from the pulled
+    # change feed; `central_version` is the office's counter, never `version`.
+    central_status: Mapped[str | None] = mapped_column(String(20))
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    central_accepted_on: Mapped[date | None] = mapped_column(Date)
+    central_replied_on: Mapped[date | None] = mapped_column(Date)
+    central_closed_on: Mapped[date | None] = mapped_column(Date)
+    central_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                                 server_default="0")
+    central_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # The decision at the window and its handling (kiosk/cases/states.py moves these).
     disposition: Mapped[str | None] = mapped_column(String(20))
@@ -295,3 +311,31 @@ class AuditEntry(db.Model):
     field: Mapped[str | None] = mapped_column(String(64))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncCounter(db.Model):
+    """The kiosk-wide change counter behind `sync_seq`; one row, advanced by triggers."""
+
+    __tablename__ = "sync_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class SyncState(db.Model):
+    """What the sync agent knows, one row per synced table plus "pull" and "agent".
+
+    Table rows keep the highest `sync_seq` the central office acknowledged;
+    "pull" keeps the change-feed cursor; "agent" keeps the last success and
+    the last error of a whole sync.
+    """
+
+    __tablename__ = "sync_state"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    acked_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    cursor: Mapped[str | None] = mapped_column(String(64))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

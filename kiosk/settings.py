@@ -22,16 +22,30 @@ def _bool(value: str) -> bool:
     raise ValueError(f"not a yes/no value: {value!r}")
 
 
+def _window(value: str) -> str:
+    """HH:MM-HH:MM, start before end, within one day (the nightly sync window)."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", value)
+    if not match:
+        raise ValueError("expected HH:MM-HH:MM")
+    start_h, start_m, end_h, end_m = map(int, match.groups())
+    if not (start_m < 60 and end_m < 60 and start_h * 60 + start_m < end_h * 60 + end_m <= 24 * 60):
+        raise ValueError("the window must start before it ends, within one day")
+    return value.strip()
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
     default: Any
     parse: Callable[[str], Any]
     help: str
+    prefix: str = "KIOSK"  # the central app declares its own with "CENTRAL"
 
     @property
     def env_name(self) -> str:
-        return f"KIOSK_{self.name}"
+        return f"{self.prefix}_{self.name}"
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -75,20 +89,31 @@ SETTINGS: tuple[Setting, ...] = (
             "How long those failed sign-ins count, and so how long the lock lasts."),
     Setting("PDF_FONT", "", str,
             "Path of a Chinese TrueType font for PDF documents; empty searches the system fonts."),
+    Setting("SYNC_URL", "", str,
+            "Address of the central office's app (https://…); empty means this kiosk does not sync."),
+    Setting("SYNC_KEY", "", str,
+            "This kiosk's sync credential, printed once by `flask --app sync.central kiosk add`."),
+    Setting("SYNC_CA_FILE", "", str,
+            "CA certificate file to verify the central office's TLS certificate; empty uses the system CAs."),
+    Setting("SYNC_TIMEOUT", 30.0, float, "Seconds one sync request may take before it is retried."),
+    Setting("SYNC_WINDOW", "01:00-05:00", _window,
+            "Nightly sync window in Asia/Shanghai time; each kiosk picks its own minute in it."),
+    Setting("SYNC_BATCH_RECORDS", 500, int, "Records per push batch (at most 500; batches also stop at 1 MB)."),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
-def defaults() -> dict[str, Any]:
+def defaults(settings: tuple[Setting, ...] = SETTINGS) -> dict[str, Any]:
     """The default configuration, keyed as the app config uses it (KIOSK_*)."""
-    return {setting.env_name: setting.default for setting in SETTINGS}
+    return {setting.env_name: setting.default for setting in settings}
 
 
-def from_environ(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
-    """Parse every KIOSK_* variable that is set; a bad value fails loudly at start."""
+def from_environ(environ: os._Environ[str] | dict[str, str],
+                 settings: tuple[Setting, ...] = SETTINGS) -> dict[str, Any]:
+    """Parse every KIOSK_* (or CENTRAL_*) variable that is set; a bad value fails loudly at start."""
     values = {}
-    for setting in SETTINGS:
+    for setting in settings:
         raw = environ.get(setting.env_name)
         if raw is None:
             continue

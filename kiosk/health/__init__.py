@@ -24,4 +24,10 @@ def healthz():
     current = applied == heads
     report.update(database="ok", migrations="current" if current else "pending",
                   migration_revision=sorted(applied), ok=current)
+    if current:
+        from sync.agent import status as sync_status
+
+        sync = sync_status()
+        report["sync"] = {key: sync[key] for key in
+                          ("configured", "last_success_at", "last_error", "backlog")}
     return report, 200 if current else 503

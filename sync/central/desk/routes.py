@@ -1,0 +1,113 @@
+"""Case desk views: thin; the rules live in desk/operations.py and central/operations.py."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from kiosk.timeutil import local_date
+from kiosk.visits.catalog import CASE_STATUS, CATEGORIES
+from sync.protocol import CENTRAL_STATUSES
+
+from ..extensions import db
+from ..models import StaffUser
+from ..operations import CentralError, set_handling
+from . import bp, operations
+from .forms import HandlingForm, LoginForm
+
+_hasher = PasswordHasher()
+# Verified against when the user name is unknown, so both answers take as long.
+_DUMMY_HASH = _hasher.hash("not a password")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _today():
+    return local_date(datetime.now(timezone.utc))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = db.session.scalars(select(StaffUser).where(
+            StaffUser.username == form.username.data.strip())).first()
+        try:
+            _hasher.verify(user.password_hash if user else _DUMMY_HASH, form.password.data)
+            ok = user is not None and user.active
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if ok:
+            login_user(user)
+            return redirect(url_for(".cases"))
+        error = _("The user name or password is not right.")
+    return render_template("central/desk/login.html", form=form, error=error), 200 if not error else 401
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    return redirect(url_for(".login"))
+
+
+@bp.get("/")
+@login_required
+def cases():
+    args = request.args
+    filters = operations.Filters(
+        kiosk=args.get("kiosk", "")[:64],
+        status=args.get("status", "") if args.get("status", "") in ("new", *CENTRAL_STATUSES) else "",
+        category=args.get("category", "") if args.get("category", "") in CATEGORIES else "",
+        due=args.get("due", "") if args.get("due", "") in ("overdue", "week") else "",
+        joint=args.get("joint") == "1",
+    )
+    today = _today()
+    rows = operations.list_cases(filters, today)
+    return render_template("central/desk/cases.html", rows=rows, filters=filters, today=today,
+                           due_on=operations.due_on, kiosks=operations.kiosk_ids(),
+                           statuses=CASE_STATUS, central_statuses=CENTRAL_STATUSES,
+                           categories=CATEGORIES)
+
+
+@bp.route("/case/<case_id>", methods=["GET", "POST"])
+@login_required
+def case(case_id: str):
+    row, petitioner, visits = operations.case_detail(case_id[:36])
+    if row is None:
+        abort(404)
+    form = HandlingForm(status=row.central_status or "accepted", reply=row.reply_text or "")
+    if form.validate_on_submit():
+        try:
+            set_handling(case_id, form.status.data, reply_text=form.reply.data.strip() or None,
+                         now=_now(), commit=False)
+        except CentralError as error:
+            abort(error.status)
+        operations.record(current_user.username, "handle", case_id, now=_now(),
+                          detail=form.status.data)  # commits the change and its audit together
+        flash(_("Saved. The kiosk receives it on its next sync."))
+        return redirect(url_for(".case", case_id=case_id))
+    if request.method == "GET":
+        operations.record(current_user.username, "view", case_id, now=_now())
+    return render_template("central/desk/case.html", row=row, petitioner=petitioner, visits=visits,
+                           form=form, due=operations.due_on(row), today=_today(),
+                           statuses=CASE_STATUS, categories=CATEGORIES)
+
+
+@bp.get("/kiosks")
+@login_required
+def kiosks():
+    return render_template("central/desk/kiosks.html", overview=operations.kiosk_overview())

@@ -1,0 +1,29 @@
+"""Every central office setting, declared once (CENTRAL_* environment variables).
+
+The same `Setting` declaration as the kiosk's, with its own prefix; the README's
+central configuration table is checked against this list by a test.
+"""
+
+from __future__ import annotations
+
+from kiosk.settings import Setting
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("INSTANCE_PATH", "", str,
+            "Folder for the database and the secret key; empty means instance-central/ in the checkout.",
+            prefix="CENTRAL"),
+    Setting("DATABASE_URL", "", str,
+            "SQLAlchemy URL of the central database, e.g. postgresql+psycopg://user@host/jiedai; "
+            "empty means SQLite at instance-central/central.sqlite3.", prefix="CENTRAL"),
+    Setting("SECRET_KEY", "", str,
+            "Master secret from which every kiosk's credential is derived; empty means "
+            "instance-central/secret_key, made once (mode 0600).", prefix="CENTRAL"),
+    Setting("MAX_SKEW_SECONDS", 300, int,
+            "Clock difference between a kiosk and the central office beyond which requests are refused.",
+            prefix="CENTRAL"),
+    Setting("PULL_LIMIT", 500, int, "Most changes sent back to a kiosk in one answer.", prefix="CENTRAL"),
+    Setting("PROGRESS_PER_MINUTE", 20, int,
+            "Progress-page lookups allowed per address per minute.", prefix="CENTRAL"),
+)
+
+BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -1,0 +1,74 @@
+"""The change feed never skips a change that commits after a higher number was served,
+and the central migrations build exactly the central models."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from sync.central.extensions import db
+from sync.central.operations import changes_after, set_handling
+from tests.sync.test_central_api import KIOSK, case, push
+from tests.sync_support import register_kiosk
+
+NOW = datetime(2026, 11, 23, 12, 0)
+
+
+def test_the_central_migrations_build_exactly_the_models(central_app):
+    with central_app.app_context(), db.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
+
+
+@pytest.mark.postgres
+def test_a_change_committing_late_is_served_after_the_cursor_never_skipped(postgres_central):
+    key = register_kiosk(postgres_central, KIOSK)
+    client = postgres_central.test_client()
+    push(client, key, [case("c-early", seq=1), case("c-late", seq=2)], table="case")
+    written, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_writer():
+        # Takes its number first, then holds its transaction open past a faster writer.
+        with postgres_central.app_context():
+            set_handling("c-early", "accepted", now=NOW, commit=False)
+            written.set()
+            release.wait(30)
+            db.session.commit()
+            db.session.remove()
+        done.set()
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    assert written.wait(30)
+    with postgres_central.app_context():
+        set_handling("c-late", "forwarded", now=NOW)  # commits while the first is still open
+        served = changes_after(KIOSK, None, 100, now=NOW)
+        # Serving c-late now would move the cursor past c-early's lower number.
+        assert served["changes"] == []
+        release.set()
+        assert done.wait(30)
+        thread.join()
+        after = changes_after(KIOSK, served["cursor"], 100, now=NOW)
+        db.session.remove()
+    assert [change["case_id"] for change in after["changes"]] == ["c-early", "c-late"]
+    assert after["changes"][0]["seq"] < after["changes"][1]["seq"]
+
+
+@pytest.mark.postgres
+def test_changes_are_served_while_an_unrelated_transaction_is_idle(postgres_central):
+    """Only transactions that hold an id hold the feed back; a read-only one does not."""
+    key = register_kiosk(postgres_central, KIOSK)
+    client = postgres_central.test_client()
+    push(client, key, [case("c1", seq=1)], table="case")
+    with postgres_central.app_context():
+        with db.engine.connect() as reader:
+            reader.exec_driver_sql("BEGIN")
+            reader.exec_driver_sql("SELECT 1")
+            set_handling("c1", "accepted", now=NOW)
+            served = changes_after(KIOSK, None, 100, now=NOW)
+            reader.exec_driver_sql("ROLLBACK")
+        db.session.remove()
+    assert [change["case_id"] for change in served["changes"]] == ["c1"]

@@ -1,0 +1,123 @@
+"""The central case desk: signed-in staff see every kiosk's cases, set the handling, and it is audited."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from kiosk.timeutil import local_date, utcnow
+from sync import protocol
+from sync.central.extensions import db
+from sync.central.models import DeskAudit
+from tests.sync.test_central_api import KIOSK, push
+from tests.sync_support import register_kiosk
+
+NOW = datetime(2026, 11, 23, 12, 0)
+PASSWORD = "correct horse battery"
+
+
+def a_case(cid: str, registered: date, *, kiosk: str = KIOSK, joint: bool = False,
+           category: str = "suggestion") -> dict:
+    return protocol.encode_row("case", {
+        "id": cid, "kiosk_id": kiosk, "person_id": f"p-{cid}", "category": category,
+        "body_name": "区住建局", "matter": "小区路灯不亮", "request": "尽快修复", "status": "registered",
+        "registered_on": registered, "urgent": False, "joint_supervision": joint, "version": 1,
+        "created_at": NOW, "updated_at": NOW}, 1)
+
+
+def a_person(pid: str, kiosk: str = KIOSK) -> dict:
+    return protocol.encode_row("person", {
+        "id": pid, "kiosk_id": kiosk, "name": "王小明", "gender": None, "id_number": "370102198001011234",
+        "phone": "13812345678", "address": None, "is_deputy": False, "version": 1,
+        "created_at": NOW, "updated_at": NOW}, 1)
+
+
+@pytest.fixture
+def desk(central_app):
+    """Two kiosks' cases at the central office and a signed-in desk client."""
+    today = local_date(utcnow())
+    keys = {KIOSK: register_kiosk(central_app, KIOSK, "历下区接待室"),
+            "kiosk-two": register_kiosk(central_app, "kiosk-two", "市中区接待室")}
+    api = central_app.test_client()
+    push(api, keys[KIOSK], [a_case("old", today - timedelta(days=20)),
+                            a_case("fresh", today, joint=True)], table="case")
+    push(api, keys[KIOSK], [a_person("p-old")])
+    push(api, keys["kiosk-two"], [a_case("two", today - timedelta(days=3), kiosk="kiosk-two",
+                                         category="appeal")], table="case", kiosk="kiosk-two")
+    runner = central_app.test_cli_runner()
+    result = runner.invoke(args=["staff", "add", "li", "--name", "李科长", "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    client = central_app.test_client()
+    page = client.get("/desk/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
+    client.csrf = token.group(1)
+    signed_in = client.post("/desk/login", data={"csrf_token": client.csrf, "username": "li",
+                                                 "password": PASSWORD})
+    assert signed_in.status_code == 302
+    return client
+
+
+def cases_on(page) -> list[str]:
+    return re.findall(r'data-case="([^"]+)"', page.get_data(as_text=True))
+
+
+def test_the_desk_needs_a_sign_in_and_refuses_a_wrong_password(central_app):
+    client = central_app.test_client()
+    assert client.get("/desk/").status_code == 302
+    central_app.test_cli_runner().invoke(args=["staff", "add", "li", "--name", "李", "--password", PASSWORD])
+    page = client.get("/desk/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    for username, password in (("li", "wrong password"), ("nobody", PASSWORD)):
+        answer = client.post("/desk/login", data={"csrf_token": token, "username": username,
+                                                  "password": password})
+        assert answer.status_code == 401
+        assert "用户名或密码不正确" in answer.get_data(as_text=True)
+    assert client.get("/desk/").status_code == 302
+
+
+def test_every_kiosks_cases_with_filters_overdue_and_joint_lists(desk):
+    assert sorted(cases_on(desk.get("/desk/"))) == ["fresh", "old", "two"]
+    assert cases_on(desk.get("/desk/?kiosk=kiosk-two")) == ["two"]
+    assert cases_on(desk.get("/desk/?category=appeal")) == ["two"]
+    assert cases_on(desk.get("/desk/?due=overdue")) == ["old"]  # 20 days without a decision
+    assert cases_on(desk.get("/desk/?joint=1")) == ["fresh"]
+    assert sorted(cases_on(desk.get("/desk/?status=new"))) == ["fresh", "old", "two"]
+    assert cases_on(desk.get("/desk/?status=nonsense&due=nonsense")) != []
+
+
+def test_a_case_shows_the_petitioner_in_full_and_the_look_is_audited(central_app, desk):
+    page = desk.get("/desk/case/old").get_data(as_text=True)
+    assert "王小明" in page and "13812345678" in page and "小区路灯不亮" in page
+    with central_app.app_context():
+        audit = db.session.execute(select(DeskAudit.actor, DeskAudit.action, DeskAudit.case_id)).all()
+    assert audit == [("li", "view", "old")]
+    assert desk.get("/desk/case/no-such-case").status_code == 404
+
+
+def test_setting_the_handling_reaches_the_change_feed_and_the_audit(central_app, desk):
+    answer = desk.post("/desk/case/old", data={"csrf_token": desk.csrf, "status": "accepted",
+                                               "reply": "已受理，转区住建局办理。"})
+    assert answer.status_code == 302
+    page = desk.get("/desk/case/old").get_data(as_text=True)
+    assert "已保存" in page
+    assert cases_on(desk.get("/desk/?due=overdue")) == []
+    assert cases_on(desk.get("/desk/?status=accepted")) == ["old"]
+    with central_app.app_context():
+        from sync.central.operations import changes_after
+        feed = changes_after(KIOSK, None, 10, now=NOW)["changes"]
+        actions = db.session.scalars(select(DeskAudit.action).order_by(DeskAudit.id)).all()
+    assert [(c["case_id"], c["central_status"], c["reply_text"]) for c in feed] == [
+        ("old", "accepted", "已受理，转区住建局办理。")]
+    assert actions == ["handle", "view"]
+    refused = desk.post("/desk/case/old", data={"status": "closed"})  # no CSRF token
+    assert refused.status_code == 400
+
+
+def test_the_kiosks_page_shows_last_sync_records_and_last_error(central_app, desk):
+    page = desk.get("/desk/kiosks").get_data(as_text=True)
+    assert "历下区接待室" in page and "市中区接待室" in page
+    row = page.split('data-kiosk="kiosk-test"')[1].split("</tr>")[0]
+    assert "<td>3</td>" in row and "UTC" in row

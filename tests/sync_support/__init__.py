@@ -1,0 +1,148 @@
+"""Helpers for the sync tests: a central app on SQLite or PostgreSQL, record comparison, a fault proxy."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import select
+
+from sync import protocol
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_available() -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_ADMIN, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@contextmanager
+def postgres_database():
+    """A uniquely named PostgreSQL database for one test, dropped afterwards."""
+    import psycopg
+
+    name = f"jiedai_sync_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def make_central(instance: Path, database_url: str, **overrides):
+    """A central app with its migrations applied."""
+    from sync.central import create_app
+    from sync.central.database import upgrade
+
+    config = {"TESTING": True, "INSTANCE_PATH": str(instance),
+              "SQLALCHEMY_DATABASE_URI": database_url,
+              "CENTRAL_SECRET_KEY": "central-test-secret"}
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def register_kiosk(central_app, kiosk_id: str, name: str = "测试接待室") -> str:
+    from datetime import datetime
+
+    from sync.central.operations import add_kiosk
+
+    with central_app.app_context():
+        return add_kiosk(kiosk_id, name, now=datetime(2026, 11, 23, 12, 0))
+
+
+def kiosk_rows(kiosk_app, table: str) -> list[dict]:
+    from kiosk.extensions import db
+    from sync.agent import MODELS
+
+    with kiosk_app.app_context():
+        model_table = MODELS[table].__table__
+        columns = [model_table.c[c] for c in protocol.TABLES[table]]
+        return [dict(r._mapping) for r in db.session.execute(select(*columns))]
+
+
+def central_rows(central_app, table: str, kiosk_id: str) -> list[dict]:
+    from sync.central.extensions import db
+    from sync.central.models import MIRRORS
+
+    with central_app.app_context():
+        mirror = MIRRORS[table]
+        columns = [mirror.c[c] for c in protocol.TABLES[table]]
+        rows = [dict(r._mapping) for r in db.session.execute(
+            select(*columns).where(mirror.c.kiosk_id == kiosk_id))]
+        db.session.remove()
+        return rows
+
+
+def assert_same_records(kiosk_app, central_app, kiosk_id: str) -> dict[str, int]:
+    """Counts and a content hash per table agree on both sides; returns the counts."""
+    counts = {}
+    for table in protocol.TABLES:
+        here, there = kiosk_rows(kiosk_app, table), central_rows(central_app, table, kiosk_id)
+        assert len(here) == len(there), f"{table}: kiosk {len(here)} rows, central {len(there)}"
+        assert protocol.content_hash(here, table) == protocol.content_hash(there, table), table
+        counts[table] = len(here)
+    return counts
+
+
+def make_visits(kiosk_app, count: int, *, group_every: int = 5) -> None:
+    """Register `count` visits through the real operation (person, case, visit, representatives)."""
+    from kiosk.extensions import db
+    from kiosk.models import GroupRepresentative
+    from kiosk.timeutil import utcnow
+    from kiosk.visits.operations import VisitDraft, register_visit
+
+    with kiosk_app.app_context():
+        kiosk_id = kiosk_app.config["KIOSK_ID"]
+        for index in range(count):
+            group = group_every and index % group_every == 0
+            visit = register_visit(
+                VisitDraft(service="group" if group else "individual", name="张三",
+                           id_number="370102198001011234", phone="13800000000",
+                           group_size=6 if group else 1, representative_count=2 if group else 0,
+                           category="suggestion", locale="zh_Hans_CN"),
+                kiosk_id=kiosk_id, idempotency_key=secrets.token_hex(16), now=utcnow())
+            if group:
+                for position in (1, 2):
+                    db.session.add(GroupRepresentative(visit_id=visit.id, position=position,
+                                                       name=f"代表{position}"))
+                db.session.commit()
+
+
+class Server:
+    """A WSGI app served by waitress in a thread on a fixed port, which can be restarted."""
+
+    def __init__(self, app, port: int):
+        self.app, self.port = app, port
+        self.server = self.thread = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Server:
+        from waitress.server import create_server
+
+        self.server = create_server(self.app, host="127.0.0.1", port=self.port, threads=8)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.thread.join(timeout=5)
+            self.server = None

@@ -80,11 +80,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def start_background_work(app: Flask) -> None:
-    """What a serving kiosk runs beside its requests: the print worker, which
-    also prints the jobs a restart left unfinished."""
+    """What a serving kiosk runs beside its requests: the print worker (which
+    also prints the jobs a restart left unfinished) and, when sync is
+    configured, the nightly sync with the central office."""
+    from sync.background import background
+
     from .printing.worker import worker
 
     worker(app).start()
+    background(app).start_nightly()
 
 
 def _instance_secret(path: Path) -> str:

@@ -27,6 +27,7 @@ from ..visits.catalog import SERVICES
 from . import bp
 from .forms import ActionForm, CallNextForm, TransferForm, WindowForm
 from .printing import unprinted_tickets
+from .syncing import sync_panel
 
 
 def queue_message(code: str) -> str:
@@ -85,7 +86,8 @@ def _queue_etag(now: datetime) -> str:
 def console():
     now = utcnow()
     return render_template("staff/console.html", call_next=CallNextForm(),
-                           window_form=WindowForm(window=my_window()), **queue_context(now))
+                           window_form=WindowForm(window=my_window()), sync=sync_panel(),
+                           **queue_context(now))
 
 
 @bp.get("/queue/panel")

@@ -17,7 +17,7 @@ STAFF_GETS = ["/staff/", "/staff/queue/panel", "/staff/cases", "/staff/cases?sho
               "/staff/cases/{case}/notice.pdf", "/staff/register.pdf", "/staff/figures/monthly.pdf",
               "/staff/print-jobs"]
 STAFF_POSTS = ["/staff/window", "/staff/call-next", "/staff/call", "/staff/recall", "/staff/no-show",
-               "/staff/finish", "/staff/transfer", "/staff/visits/{visit}",
+               "/staff/finish", "/staff/transfer", "/staff/visits/{visit}", "/staff/sync",
                "/staff/visits/{visit}/link-case", "/staff/cases/{case}/accept", "/staff/print-jobs/reprint"]
 
 

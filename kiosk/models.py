@@ -322,6 +322,22 @@ class SyncCounter(db.Model):
     value: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
+class SyncDeletion(db.Model):
+    """A synced row the kiosk deleted, numbered like every change so the office deletes it too.
+
+    Written by SQLite triggers (migration 0004_sync_deletions) after a delete
+    on any synced table; `id` is the deleted row's id. Sent as the sync
+    protocol's "deleted" records after the tables themselves.
+    """
+
+    __tablename__ = "sync_deletion"
+
+    sync_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[str] = mapped_column(String(36), nullable=False)
+    table_name: Mapped[str] = mapped_column(String(32), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
 class SyncState(db.Model):
     """What the sync agent knows, one row per synced table plus "pull" and "agent".
 

@@ -34,15 +34,18 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select, update
 
 from kiosk.extensions import db
-from kiosk.models import Case, GroupRepresentative, Material, Person, SyncState, Visit
+from kiosk.models import (Case, GroupRepresentative, Material, Person, SyncDeletion, SyncState,
+                          Visit)
 from kiosk.timeutil import SHANGHAI, utcnow
 
 from . import protocol
 
 log = logging.getLogger("jiedai.sync")
 
+# Push order: parents before children, deletions last.
 MODELS = {"person": Person, "case": Case, "visit": Visit,
-          "group_representative": GroupRepresentative, "material": Material}
+          "group_representative": GroupRepresentative, "material": Material,
+          protocol.DELETIONS: SyncDeletion}
 BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 15 * 60.0
 
@@ -178,21 +181,20 @@ def _iso(moment: datetime | None) -> str | None:
 
 # --- one sync -----------------------------------------------------------------------------
 
-def _rows_after(model, acked: int, limit: int) -> list[dict]:
+def _rows_after(name: str, acked: int, limit: int) -> list[dict]:
     """One keyset page of a table's unacknowledged rows, as plain dicts (no ORM objects)."""
-    table = model.__table__
-    columns = [table.c[name] for name in protocol.TABLES[table.name]] + [table.c.sync_seq]
+    table = MODELS[name].__table__
+    columns = [table.c[column] for column in protocol.FIELDS[name]] + [table.c.sync_seq]
     query = select(*columns).where(table.c.sync_seq > acked).order_by(table.c.sync_seq).limit(limit)
     return [dict(row._mapping) for row in db.session.execute(query)]
 
 
 def push_table(client: Client, name: str, *, batch_records: int) -> tuple[int, int]:
     """Push one table until nothing is left; (records sent, records the office applied)."""
-    model = MODELS[name]
     sent = applied = 0
     while True:
         acked = _state(name).acked_seq
-        rows = _rows_after(model, acked, batch_records)
+        rows = _rows_after(name, acked, batch_records)
         db.session.rollback()  # end the read: the kiosk keeps writing while we wait on the network
         if not rows:
             return sent, applied

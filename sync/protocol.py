@@ -82,6 +82,16 @@ TABLES: dict[str, dict[str, str]] = {
     },
 }
 
+# Rows the kiosk deleted (a representative or a material cleared at the window,
+# an undecided case merged into an earlier one as a repeat visit) travel as
+# records of this pseudo-table after the real ones, so the office deletes its
+# copy too: `id` is the deleted row's id, `table_name` its table.
+DELETIONS = "deleted"
+DELETION_FIELDS: dict[str, str] = {"id": STR, "table_name": STR, "version": INT}
+
+# Every kind of record a push may carry: the mirrored tables, then deletions.
+FIELDS: dict[str, dict[str, str]] = {**TABLES, DELETIONS: DELETION_FIELDS}
+
 # The central office's handling fields of a case, as the change feed carries them.
 CENTRAL_STATUSES = ("accepted", "forwarded", "assigned", "replied", "closed")
 CENTRAL_CASE_FIELDS: dict[str, str] = {
@@ -143,7 +153,7 @@ def decode_value(kind: str, value: Any) -> Any:
 
 def encode_row(table: str, row: dict[str, Any], sync_seq: int) -> dict[str, Any]:
     """One record as it travels: its kiosk-owned fields plus the kiosk's change number."""
-    record = {column: encode_value(row.get(column)) for column in TABLES[table]}
+    record = {column: encode_value(row.get(column)) for column in FIELDS[table]}
     record["sync_seq"] = sync_seq
     return record
 
@@ -152,7 +162,7 @@ def decode_row(table: str, record: Any) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise ProtocolError("bad_record", f"a {table} record must be an object")
     row = {}
-    for column, kind in TABLES[table].items():
+    for column, kind in FIELDS[table].items():
         value = record.get(column)
         # Text and numbers pass as they are (the common case, kept cheap for ingest).
         if value is None or (kind == STR and type(value) is str) or (kind == INT and type(value) is int):
@@ -236,13 +246,18 @@ def parse_push(payload: Any) -> tuple[str, str, list[dict[str, Any]]]:
         raise ProtocolError("bad_body", "the batch must be a JSON object")
     table = payload.get("table")
     records = payload.get("records")
-    if table not in TABLES:
-        raise ProtocolError("bad_table", f"unknown table {table!r}; one of {sorted(TABLES)}")
+    if table not in FIELDS:
+        raise ProtocolError("bad_table", f"unknown table {table!r}; one of {sorted(FIELDS)}")
     if not isinstance(records, list) or not records:
         raise ProtocolError("bad_body", "records must be a non-empty list")
     if len(records) > MAX_BATCH_RECORDS:
         raise ProtocolError("too_large", f"at most {MAX_BATCH_RECORDS} records per batch")
-    return payload.get("kiosk_id"), table, [decode_row(table, record) for record in records]
+    rows = [decode_row(table, record) for record in records]
+    if table == DELETIONS:
+        for row in rows:
+            if row["table_name"] not in TABLES:
+                raise ProtocolError("bad_record", f"a deletion names unknown table {row['table_name']!r}")
+    return payload.get("kiosk_id"), table, rows
 
 
 # --- signing ------------------------------------------------------------------------------

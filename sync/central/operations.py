@@ -166,6 +166,8 @@ def _upsert(table_name: str):
 
 def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -> IngestResult:
     """Upsert one batch in one statement and commit; rows of another kiosk are refused."""
+    if table_name == protocol.DELETIONS:
+        return _ingest_deletions(kiosk_id, rows, now=now)
     newest: dict[str, dict] = {}
     for row in rows:
         if "kiosk_id" in row and row["kiosk_id"] != kiosk_id:
@@ -189,6 +191,24 @@ def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -
     db.session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_push_at=now))
     db.session.commit()
     return IngestResult(table_name, len(rows), applied, max(row["sync_seq"] for row in rows))
+
+
+def _ingest_deletions(kiosk_id: str, rows: list[dict], *, now: datetime) -> IngestResult:
+    """Delete the office's copies of rows the kiosk deleted (only that kiosk's); commit.
+
+    Deleting what is already gone changes nothing, so a batch sent twice is harmless.
+    """
+    ids_by_table: dict[str, list[str]] = {}
+    for row in rows:
+        ids_by_table.setdefault(row["table_name"], []).append(row["id"])
+    applied = 0
+    for name, ids in ids_by_table.items():
+        mirror = MIRRORS[name]
+        applied += db.session.execute(
+            delete(mirror).where(mirror.c.id.in_(ids), mirror.c.kiosk_id == kiosk_id)).rowcount
+    db.session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_push_at=now))
+    db.session.commit()
+    return IngestResult(protocol.DELETIONS, len(rows), applied, max(row["sync_seq"] for row in rows))
 
 
 # --- handling and the pull feed -------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from kiosk.extensions import db
 from kiosk.models import Case, Person
-from sync import agent
+from sync import agent, protocol
 from sync.central.operations import set_handling
 from tests.conftest import free_port
 from tests.sync_support import assert_same_records, make_visits
@@ -50,7 +50,7 @@ def test_a_sync_sends_everything_once_and_brings_the_offices_handling_back(
     client = client_for(central_server.url, kiosk_key)
     result = agent.run_once(app, client)
     assert result.pushed == {"person": 12, "case": 12, "visit": 12, "group_representative": 6,
-                             "material": 0}
+                             "material": 0, "deleted": 0}
     assert result.applied == result.pushed
     assert assert_same_records(app, central_app, KIOSK)["visit"] == 12
     assert agent.status(app)["backlog"] == 0
@@ -152,3 +152,36 @@ def test_a_bad_sync_window_stops_the_start_with_the_setting_named(monkeypatch, t
     monkeypatch.setenv("KIOSK_SYNC_WINDOW", "05:00-01:00")
     with pytest.raises(RuntimeError, match="KIOSK_SYNC_WINDOW"):
         create_app()
+
+
+def test_rows_deleted_at_the_window_are_deleted_at_the_office(
+        app, central_app, central_server, kiosk_key):
+    from kiosk.models import GroupRepresentative, Material, Visit
+
+    make_visits(app, 6)  # visits 0 and 5 are groups with two representatives each
+    with app.app_context():
+        visit = db.session.scalars(select(Visit).where(Visit.service == "group")).first()
+        for position, name in enumerate(("身份证复印件", "信访材料"), start=1):
+            db.session.add(Material(visit_id=visit.id, position=position, name=name, count=2))
+        db.session.commit()
+    client = client_for(central_server.url, kiosk_key)
+    agent.run_once(app, client)
+    assert assert_same_records(app, central_app, KIOSK)["material"] == 2
+
+    with app.app_context():
+        db.session.delete(db.session.scalars(select(Material).where(Material.position == 2)).one())
+        db.session.delete(db.session.scalars(select(GroupRepresentative)).first())
+        db.session.commit()
+        assert agent.status(app)["backlog_by_table"]["deleted"] == 2
+    result = agent.run_once(app, client)
+    assert result.pushed["deleted"] == 2 and result.applied["deleted"] == 2
+    counts = assert_same_records(app, central_app, KIOSK)
+    assert counts["material"] == 1 and counts["group_representative"] == 3
+
+    # Sending the deletions again (a lost answer, say) changes nothing.
+    with app.app_context():
+        agent._state(protocol.DELETIONS).acked_seq = 0
+        db.session.commit()
+    again = agent.run_once(app, client)
+    assert again.pushed["deleted"] == 2 and again.applied["deleted"] == 0
+    assert assert_same_records(app, central_app, KIOSK) == counts

@@ -143,3 +143,21 @@ def test_progress_lookup_shows_status_only_and_the_same_answer_for_unknown_codes
     unknown = client.post("/progress", data={"csrf_token": token, "code": "ZZZZZ-ZZZZZ"}).get_data(as_text=True)
     malformed = client.post("/progress", data={"csrf_token": token, "code": "hello"}).get_data(as_text=True)
     assert 'data-progress="unknown"' in unknown and 'data-progress="unknown"' in malformed
+
+
+def test_progress_shows_the_offices_handling_after_a_sync(app, client):
+    confirm(client, walk_to_review(client))
+    [visit] = visits(app)
+    with app.app_context():
+        case = db.session.get(Case, visit.case_id)
+        case.status = "accepted"  # the window accepted it...
+        db.session.commit()
+    token = csrf_token(client.get("/progress").get_data(as_text=True))
+    page = client.post("/progress", data={"csrf_token": token, "code": visit.query_code})
+    assert "已受理，正在办理" in page.get_data(as_text=True)
+    with app.app_context():
+        case = db.session.get(Case, visit.case_id)
+        case.central_status = "replied"  # ...and the office's reply came back with a sync
+        db.session.commit()
+    page = client.post("/progress", data={"csrf_token": token, "code": visit.query_code})
+    assert "已答复" in page.get_data(as_text=True)

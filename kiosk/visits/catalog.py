@@ -73,8 +73,16 @@ CASE_STATUS = {
 
 
 def status_label(visit) -> object:
-    """What a visitor is told about their visit: the case's status once it has one."""
-    case_status = visit.case.status if visit.case is not None else "registered"
+    """What a visitor is told about their visit.
+
+    The central office's handling status (from the last sync) is the newest
+    word on a case; before it has one, the window's decision; before that,
+    where the visit is in the queue.
+    """
+    case = visit.case
+    if case is not None and case.central_status:
+        return CASE_STATUS.get(case.central_status, case.central_status)
+    case_status = case.status if case is not None else "registered"
     if case_status != "registered":
         return CASE_STATUS.get(case_status, case_status)
     return VISIT_STATUS.get(visit.status, visit.status)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Callable
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+# Autoplay as on the waiting-room TV, so the display's chime plays in the tests too.
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+        "--autoplay-policy=no-user-gesture-required"]
 VIEWPORTS = {"portrait": {"width": 1080, "height": 1920},
              "landscape": {"width": 1920, "height": 1080}}
 

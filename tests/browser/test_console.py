@@ -14,15 +14,11 @@ import pytest
 
 from kiosk.auth import operations as accounts
 from kiosk.extensions import db
-from tests.conftest import unavailable
 from tests.staff.conftest import PASSWORD, take_tickets
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-        "--autoplay-policy=no-user-gesture-required"]
 
 # Record what the display asks the browser to say, instead of saying it.
 CAPTURE_SPEECH = """
@@ -34,17 +30,11 @@ window.speechSynthesis.speak = function (utterance) {
 
 
 @pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        unavailable(f"{CHROMIUM} is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
+def browser(chromium):
+    """The session's Chromium (tests/browser/conftest.py), started with autoplay as on the TV."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 def sign_in(page, base: str, username: str):

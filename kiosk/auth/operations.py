@@ -12,21 +12,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..models import SignInFailure, StaffUser
+from . import passwords
 
 ROLES = ("receptionist", "supervisor", "admin")
 # Each role may do what the roles before it may.
 ROLE_LEVEL = {role: level for level, role in enumerate(ROLES)}
-
-_hasher = PasswordHasher()
-# Verified against when the name is unknown, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 MIN_PASSWORD = 10
 
@@ -59,7 +54,7 @@ def create_user(username: str, password: str, role: str) -> StaffUser:
         raise AccountError(f"a password of at least {MIN_PASSWORD} characters")
     if db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first():
         raise AccountError(f"there is already an account named {username!r}")
-    user = StaffUser(username=username, password_hash=_hasher.hash(password), role=role, active=True)
+    user = StaffUser(username=username, password_hash=passwords.hash_password(password), role=role, active=True)
     db.session.add(user)
     return user
 
@@ -83,19 +78,15 @@ def authenticate(username: str, password: str, *, address: str, now: datetime) -
     if is_locked(username, address, now):
         raise SignInRefused(locked=True)
     user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password or "")
-        ok = user is not None and user.active
-    except (VerificationError, InvalidHashError):
-        ok = False
+    ok = passwords.check(user.password_hash if user else None, password) and user.active
     if not ok:
         # Failures older than the lock window no longer count: drop them so the table stays small.
         db.session.execute(delete(SignInFailure).where(SignInFailure.at <= _window(now)))
         db.session.add(SignInFailure(username=username, address=address, at=now))
         db.session.commit()
         raise SignInRefused(locked=is_locked(username, address, now))
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
     db.session.execute(delete(SignInFailure).where(SignInFailure.username == username,
                                                    SignInFailure.address == address))
     db.session.commit()

@@ -83,7 +83,7 @@ staff_group = AppGroup("staff", help="Central office staff who sign in to the ca
 @click.password_option(help="Asked for when not given.")
 def staff_add(username: str, name: str, password: str):
     """Create a desk user, or set a new password and re-activate an existing one."""
-    from .desk.routes import hash_password
+    from kiosk.auth.passwords import hash_password
     from .models import StaffUser
 
     username = username.strip()

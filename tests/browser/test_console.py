@@ -14,6 +14,7 @@ import pytest
 
 from kiosk.auth import operations as accounts
 from kiosk.extensions import db
+from tests.browser.staff import sign_in
 from tests.staff.conftest import PASSWORD, take_tickets
 
 pytestmark = pytest.mark.browser
@@ -35,14 +36,6 @@ def browser(chromium):
     yield chromium
     for context in chromium.contexts:
         context.close()
-
-
-def sign_in(page, base: str, username: str):
-    page.goto(f"{base}/staff/sign-in")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/staff/")
 
 
 def test_a_call_reaches_the_display_and_the_other_console(app, live_server, browser):

@@ -18,17 +18,10 @@ from kiosk.extensions import db
 from kiosk.models import Case, PrintJob, Visit
 from tests.helpers import valid_id_number
 from tests.printer_support.virtual_printer import PtyPrinter, Scenario
+from tests.browser.staff import sign_in
 from tests.staff.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/staff/sign-in")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/staff/")
 
 
 def test_a_day_from_the_touch_screen_to_the_figures(app, live_server, chromium):

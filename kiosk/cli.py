@@ -18,11 +18,13 @@ from .visits.catalog import CATEGORIES
 
 
 def init_app(app: Flask) -> None:
+    from .cardreader.cli import card_reader
     from .printing.cli import printer
 
     app.cli.add_command(demo_data)
     app.cli.add_command(bodies)
     app.cli.add_command(printer)
+    app.cli.add_command(card_reader)
 
 
 bodies = click.Group("bodies", help="The list of bodies a matter can concern (涉及单位).")

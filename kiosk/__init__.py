@@ -68,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .display import bp as display_bp
     from .health import bp as health_bp
+    from .ime.routes import bp as ime_bp
     from .staff import bp as staff_bp
     from .visitor import bp as visitor_bp
 
@@ -76,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(display_bp)
+    app.register_blueprint(ime_bp)
     return app
 
 

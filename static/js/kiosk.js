@@ -75,6 +75,7 @@
       });
       prev.disabled = page === 0; next.disabled = !more;
       pinyinEl.textContent = pinyin;
+      list.setAttribute("data-for", pinyin + "@" + page);
     }
     function ask() {
       if (!pinyin) { page = 0; render([], false); return; }

@@ -95,7 +95,8 @@
     function setLayer() {
       ime.querySelector('[data-ime-layer="letters"]').hidden = symbols;
       ime.querySelector('[data-ime-layer="symbols"]').hidden = !symbols;
-      modeKey.textContent = labels.getAttribute(latin ? "data-latin" : "data-pinyin");
+      // Each mode key names what a tap on it gives.
+      modeKey.textContent = labels.getAttribute(latin ? "data-pinyin" : "data-latin");
       symbolsKey.textContent = labels.getAttribute(symbols ? "data-letters" : "data-symbols");
       ime.querySelectorAll("[data-ime-letter]").forEach(function (k) {
         var l = k.getAttribute("data-ime-letter");

@@ -48,7 +48,8 @@ def read_card(page):
         page.get_by_role("button", name="读取身份证").click()
 
 
-def type_pinyin(page, field: str, letters: str, pick: str) -> None:
+def type_pinyin(page, field: str, letters: str, pick: str, shot: str | None = None,
+                problems: list | None = None) -> None:
     """Tap the field, tap the letters on the screen's keyboard, tap the candidate `pick`."""
     page.locator(f"#{field}").click()
     ime = page.locator(f"form:has(#{field}) [data-ime]")
@@ -56,6 +57,10 @@ def type_pinyin(page, field: str, letters: str, pick: str) -> None:
         ime.locator(f'[data-ime-letter="{letter}"]').click()
     for number in range(5):  # the word may be on a later page
         ime.locator(f'[data-ime-candidates][data-for="{letters}@{number}"]').wait_for()
+        if shot:
+            screenshot(page, shot, "portrait" if page.viewport_size["width"] < 1200 else "landscape")
+            problems.extend(check(page))
+            shot = None
         candidate = ime.get_by_role("button", name=pick, exact=True)
         if candidate.count():
             candidate.click()
@@ -75,6 +80,7 @@ def test_a_whole_registration_by_card_and_keyboard(app, live_server, open_page, 
     assert box.locator('[data-card-field="name"]').inner_text() == "张三丰"
     assert box.locator('[data-card-field="sex"]').inner_text() == "男"
     assert box.locator('[data-card-field="birth_date"]').inner_text() == "1980-01-01"
+    assert box.locator('[data-card-field="address"]').inner_text() == "山东省济南市历下区泉城路1号"
     assert page.locator("#id_number").input_value() == ID_NUMBER
     assert page.locator("#address").input_value() == "山东省济南市历下区泉城路1号"
     screenshot(page, "selfservice-identity-card", orientation)
@@ -90,7 +96,9 @@ def test_a_whole_registration_by_card_and_keyboard(app, live_server, open_page, 
 
     page.locator("label.option", has_text="申诉求决").click()
     type_pinyin(page, "matter", "tudi", "土地")
-    type_pinyin(page, "matter", "zhengshou", "征收")
+    problems["keyboard-candidates"] = []
+    type_pinyin(page, "matter", "zhengshou", "征收", shot="selfservice-keyboard-candidates",
+                problems=problems["keyboard-candidates"])
     type_pinyin(page, "request", "buchang", "补偿")
     assert page.locator("#matter").input_value() == "土地征收"
     assert page.locator("#request").input_value() == "补偿"

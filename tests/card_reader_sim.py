@@ -3,7 +3,7 @@
 `SimulatedReader` opens a pty; the kiosk opens its slave end as it would
 /dev/ttyUSB0. A thread reads each command frame from the master end and
 answers with what `answer(command)` returns: whole frames, broken frames,
-partial frames, or nothing (silence). `card()` builds the replies of a card
+partial frames, nothing (silence), or `UNPLUG`. `card()` builds the replies of a card
 on the reader, `CARD` is a sample card's fields.
 """
 
@@ -16,6 +16,8 @@ import tty
 from typing import Callable
 
 from kiosk.cardreader import protocol
+
+UNPLUG = b"unplug"  # an answer that pulls the reader's cable instead of answering
 
 CARD = dict(name="张三丰", sex="1", ethnicity="01", birth_date="19800101",
             address="山东省济南市历下区泉城路1号", id_number="",
@@ -67,6 +69,8 @@ class SimulatedReader:
         self._stop.set()
         self._thread.join(timeout=5)
         for fd in (self.master, self.slave):
+            if fd < 0:
+                continue
             try:
                 os.close(fd)
             except OSError:
@@ -76,7 +80,9 @@ class SimulatedReader:
         """The reader's cable pulled: the device end goes away."""
         self._stop.set()
         self._thread.join(timeout=5)
-        os.close(self.master)
+        if self.master >= 0:
+            os.close(self.master)
+            self.master = -1
 
     def _run(self) -> None:
         buffer = b""
@@ -100,5 +106,9 @@ class SimulatedReader:
                 code = frame[7:9]
                 self.commands.append(code)
                 answer = self.answer(code)
+                if answer is UNPLUG:
+                    os.close(self.master)
+                    self.master = -1
+                    return
                 if answer:
                     os.write(self.master, answer)

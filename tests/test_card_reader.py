@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.cardreader import protocol
 from kiosk.cardreader.reader import ReaderConfig, read_card
-from tests.card_reader_sim import CARD, SimulatedReader, card, read_reply, reply
+from tests.card_reader_sim import UNPLUG, CARD, SimulatedReader, card, read_reply, reply
 from tests.helpers import valid_id_number
 
 ID_NUMBER = valid_id_number(seq=777)
@@ -128,11 +128,21 @@ def test_an_unplugged_reader():
         read_card(config(""), wait=1)
 
 
-def test_a_reader_unplugged_while_in_use():
+def test_a_reader_unplugged_before_it_is_opened():
     with SimulatedReader(card(FIELDS)) as sim:
-        sim.unplug()  # the device end vanishes: the port reads as a hang-up
-        with pytest.raises((protocol.ReaderUnavailable, protocol.ReaderSilent)):
+        sim.unplug()  # the device node is gone
+        with pytest.raises(protocol.ReaderUnavailable):
             read_card(config(sim.path), wait=1)
+
+
+def test_a_reader_unplugged_while_in_use():
+    answers = card(FIELDS)
+    # The cable is pulled after the card was found, before it is selected.
+    answer = lambda code: UNPLUG if code == protocol.SELECT_CARD else answers(code)  # noqa: E731
+    with SimulatedReader(answer) as sim:
+        with pytest.raises(protocol.ReaderUnavailable) as caught:
+            read_card(config(sim.path), wait=1)
+    assert "stopped answering" in str(caught.value)
 
 
 def test_every_reader_error_has_a_calm_translated_reason(app):

@@ -262,8 +262,8 @@ def progress():
         entered = (request.form.get("code") or "")[:256]
         if form.validate():
             outcome = _look_up(entered, now=utcnow())
-            if outcome.progress is not None or outcome.unknown:
-                entered = "" if outcome.unknown else entered
+            if outcome.unknown:
+                entered = ""  # a wrong code is typed again from the start
     return render_template("visitor/progress.html", outcome=outcome, entered=entered,
                            form=RestartForm(), back=url_for(".welcome"))
 

@@ -83,10 +83,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def start_background_work(app: Flask) -> None:
     """What a serving kiosk runs beside its requests: the print worker, which
-    also prints the jobs a restart left unfinished."""
+    also prints the jobs a restart left unfinished, and the keyboard's
+    dictionary loaded ahead of the first key."""
+    import threading
+
+    from .ime.lookup import preload
     from .printing.worker import worker
 
     worker(app).start()
+    threading.Thread(target=preload, args=(app.logger,), name="ime-preload", daemon=True).start()
 
 
 def _instance_secret(path: Path) -> str:

@@ -221,3 +221,10 @@ def test_from_scan_reads_the_code_out_of_what_the_scanner_typed():
     assert from_scan("https://x.cn/p/7K3QD-M2X9P/") == "7K3QDM2X9P"
     assert from_scan("https://x.cn/p?code=7K3QDM2X9P#top") == "7K3QDM2X9P"
     assert from_scan("https://x.cn/p/") is None and from_scan("x" * 300) is None
+
+
+def test_a_missing_dictionary_gives_no_candidates_not_a_crash(client, monkeypatch, tmp_path):
+    monkeypatch.setattr(lookup, "OUTPUT", tmp_path / "missing.tsv")
+    monkeypatch.setattr(lookup.page, "__defaults__", (tmp_path / "missing.tsv",))
+    response = client.get("/ime/candidates?q=bei")
+    assert response.status_code == 503 and response.get_json()["candidates"] == []

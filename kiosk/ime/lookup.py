@@ -106,3 +106,11 @@ def page(q: str | None, number: int, path: Path = OUTPUT) -> dict:
     return {"q": q or "", "page": number,
             "candidates": [{"text": c.text, "consumed": c.consumed} for c in chunk],
             "more": len(candidates) > (number + 1) * PAGE_SIZE}
+
+
+def preload(logger) -> None:
+    """Load the dictionary before the first key (at server start), so no visitor waits for it."""
+    try:
+        dictionary()
+    except DictionaryMissing as error:
+        logger.error("%s", error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
 from . import lookup
 
@@ -16,4 +16,9 @@ def candidates():
         number = int(request.args.get("page", "0"))
     except ValueError:
         number = 0
-    return lookup.page(q, number)
+    try:
+        return lookup.page(q, number)
+    except lookup.DictionaryMissing as error:
+        # An install that skipped the build step: the keyboard shows no candidates, loudly logged.
+        current_app.logger.error("%s", error)
+        return {"q": q or "", "page": 0, "candidates": [], "more": False}, 503

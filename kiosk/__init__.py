@@ -91,7 +91,10 @@ def start_background_work(app: Flask) -> None:
     from .printing.worker import worker
 
     worker(app).start()
-    threading.Thread(target=preload, args=(app.logger,), name="ime-preload", daemon=True).start()
+    # A moment after start, so parsing it does not delay the first requests (cold start).
+    timer = threading.Timer(3.0, preload, args=(app.logger,))
+    timer.daemon = True
+    timer.start()
 
 
 def _instance_secret(path: Path) -> str:

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from kiosk.cardreader import protocol
+from kiosk.cardreader import reader as reader_module
 from kiosk.cardreader.reader import ReaderConfig, read_card
 from tests.card_reader_sim import UNPLUG, CARD, SimulatedReader, card, read_reply, reply
 from tests.helpers import valid_id_number
@@ -184,3 +185,20 @@ def test_cli_without_a_reader_exits_non_zero_with_the_reason(runner):
 def test_read_reply_builder_is_what_the_parser_expects():
     raw = read_reply(FIELDS)
     assert protocol.parse_read_data(protocol.parse_reply(raw).data).id_number == ID_NUMBER
+
+
+def test_a_port_whose_device_vanished_is_an_unavailable_reader(monkeypatch):
+    termios = pytest.importorskip("termios")
+
+    class GonePort:
+        """What pyserial's POSIX port does once a USB reader is pulled: tcflush fails."""
+
+        def reset_input_buffer(self):
+            raise termios.error(5, "Input/output error")
+
+        def close(self):
+            raise termios.error(5, "Input/output error")
+
+    monkeypatch.setattr(reader_module.serial, "serial_for_url", lambda *a, **k: GonePort())
+    with pytest.raises(protocol.ReaderUnavailable):
+        read_card(config("/dev/ttyUSB0"), wait=1)

@@ -25,6 +25,15 @@ from .protocol import (BadFrame, CardMoved, CardReaderError, CardText, NoCard, R
 
 _ONE_AT_A_TIME = threading.Lock()
 
+try:
+    import termios
+except ImportError:  # Windows: pyserial does not use termios there
+    termios = None
+
+# What a port that vanished mid-use raises: pyserial's own error, the OS's, and on POSIX
+# termios.error (not an OSError) from tcflush/tcdrain on a device that was pulled out.
+PORT_GONE = (serial.SerialException, OSError) + ((termios.error,) if termios else ())
+
 
 class ReaderBusy(CardReaderError):
     reason = _l("The card reader is busy. Please wait a moment and try again.")
@@ -130,10 +139,13 @@ def read_card(config: ReaderConfig, *, wait: float) -> CardText:
             raise ReaderUnavailable(f"cannot open the card reader: {error}") from None
         try:
             return read_from_port(port, wait=wait, timeout=config.timeout)
-        except (serial.SerialException, OSError) as error:
-            # Pulled out mid-read: pyserial reports the vanished device this way.
+        except PORT_GONE as error:
+            # Pulled out mid-read.
             raise ReaderUnavailable(f"the card reader stopped answering: {error}") from None
         finally:
-            port.close()
+            try:
+                port.close()
+            except PORT_GONE:
+                pass  # closing a port whose device is gone: nothing is left to release
     finally:
         _ONE_AT_A_TIME.release()

@@ -30,7 +30,13 @@ test: install debs-test
 bench: install debs-test
 	$(PY) -m bench
 
-install: $(STAMP) $(COMPILED)
+IME_DATA := kiosk/ime/data/pinyin.tsv
+
+install: $(STAMP) $(COMPILED) $(IME_DATA)
+
+# The on-screen keyboard's dictionary, from pypinyin and jieba (installed above).
+$(IME_DATA): $(STAMP) kiosk/ime/build.py
+	$(PY) -m kiosk.ime.build
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,4 +59,4 @@ extract: install
 	$(VENV)/bin/pybabel update -i build/messages.pot -d kiosk/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .hypothesis
+	rm -rf $(VENV) build .pytest_cache .hypothesis $(IME_DATA)

@@ -68,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .display import bp as display_bp
     from .health import bp as health_bp
+    from .ime.routes import bp as ime_bp
     from .staff import bp as staff_bp
     from .visitor import bp as visitor_bp
 
@@ -76,18 +77,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(display_bp)
+    app.register_blueprint(ime_bp)
     return app
 
 
 def start_background_work(app: Flask) -> None:
     """What a serving kiosk runs beside its requests: the print worker (which
-    also prints the jobs a restart left unfinished) and, when sync is
-    configured, the nightly sync with the central office."""
+    also prints the jobs a restart left unfinished), the keyboard's dictionary
+    loaded ahead of the first key, and, when sync is configured, the nightly
+    sync with the central office."""
+    import threading
+
     from sync.background import background
 
+    from .ime.lookup import preload
     from .printing.worker import worker
 
     worker(app).start()
+    # A moment after start, so parsing it does not delay the first requests (cold start).
+    timer = threading.Timer(3.0, preload, args=(app.logger,))
+    timer.daemon = True
+    timer.start()
     background(app).start_nightly()
 
 

@@ -21,12 +21,14 @@ from .visits.catalog import CATEGORIES
 def init_app(app: Flask) -> None:
     from sync.agent import sync_command
 
+    from .cardreader.cli import card_reader
     from .printing.cli import printer
 
     app.cli.add_command(demo_data)
     app.cli.add_command(bodies)
     app.cli.add_command(printer)
     app.cli.add_command(sync_command)
+    app.cli.add_command(card_reader)
 
 
 bodies = AppGroup("bodies", help="The list of bodies a matter can concern (涉及单位).")

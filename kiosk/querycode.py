@@ -29,3 +29,18 @@ def normalize(entered: str) -> str | None:
     if len(cleaned) != LENGTH or any(ch not in ALPHABET for ch in cleaned):
         return None
     return cleaned
+
+
+def from_scan(entered: str) -> str | None:
+    """The code in what a QR scanner typed: the code itself, or an address ending in it.
+
+    The slip's QR may hold the central lookup address with the code as its last
+    path segment or its `code=` value; anything else is read as typed.
+    """
+    if not isinstance(entered, str) or len(entered) > 256:
+        return None
+    text = entered.strip()
+    if "/" in text or "=" in text:
+        text = text.split("#", 1)[0].rstrip("/&?")
+        text = text.rsplit("/", 1)[-1].rsplit("=", 1)[-1]
+    return normalize(text)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms import (HiddenField, IntegerField, RadioField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -48,6 +49,8 @@ class IdentityForm(FlaskForm):
         _cleaned(clean_phone)])
     name = StringField(_l("Name (optional, can be given at the window)"),
                        validators=[Optional(), Length(max=50)])
+    address = StringField(_l("Address (optional)"), validators=[
+        Optional(), Length(max=200, message=_l("Please shorten the address to 200 characters."))])
     group_size = IntegerField(_l("Number of people in the group"), validators=[
         Optional(), NumberRange(2, MAX_GROUP_SIZE,
                                 _l("A group has 2 to %(max)d people.", max=MAX_GROUP_SIZE))])
@@ -86,6 +89,10 @@ class MatterForm(FlaskForm):
                           validators=[InputRequired(_l("Please choose the kind of matter."))])
     body = SelectField(_l("Which body does it concern?"), validate_choice=True,
                        validators=[Optional()])
+    matter = TextAreaField(_l("Your matter in a few words (optional)"), validators=[
+        Optional(), Length(max=500, message=_l("Please keep it to 500 characters; the window takes the rest."))])
+    request = TextAreaField(_l("What you ask for (optional)"), validators=[
+        Optional(), Length(max=500, message=_l("Please keep it to 500 characters; the window takes the rest."))])
 
 
 class ConfirmForm(FlaskForm):

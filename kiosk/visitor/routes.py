@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import datetime
 
 from flask import (current_app, redirect, render_template, request, session,
                    url_for)
@@ -27,7 +28,8 @@ from ..printing.worker import worker
 from ..timeutil import utcnow
 from ..visits import operations
 from ..visits.catalog import CATEGORIES, SERVICES
-from . import bp
+from . import bp, card_reading
+from . import progress as progress_rules
 from .forms import (AcknowledgeForm, ConfirmForm, IdentityForm, LanguageForm, MatterForm,
                     RestartForm, StartForm)
 
@@ -118,18 +120,43 @@ def identity():
         return elsewhere
     group = draft["service"] == "group"
     form = IdentityForm(group=group, data=None if request.method == "POST" else {
-        key: draft.get(key) for key in ("id_number", "phone", "name", "group_size",
+        key: draft.get(key) for key in ("id_number", "phone", "name", "address", "group_size",
                                         "representative_count")})
     if form.validate_on_submit():
+        card = draft.get("card")
+        if card and card.get("id_number") != form.id_number.data:
+            # The visitor typed another ID number: what the card said is not theirs.
+            draft.pop("card")
         draft.update(id_number=form.id_number.data, phone=form.phone.data,
-                     name=(form.name.data or "").strip() or None)
+                     name=(form.name.data or "").strip() or None,
+                     address=(form.address.data or "").strip() or None)
         if group:
             draft.update(group_size=form.group_size.data,
                          representative_count=form.representative_count.data)
         _save(draft)
         return redirect(url_for(".matter"))
+    card_error = session.pop("card_error", None)
     return render_template("visitor/identity.html", form=form, group=group,
-                           back=url_for(".notice"), service=SERVICES[draft["service"]], step=2)
+                           card=draft.get("card"), card_error=card_reading.reason(card_error),
+                           reader=bool(current_app.config["KIOSK_CARD_READER_URL"]),
+                           card_form=RestartForm(), back=url_for(".notice"),
+                           service=SERVICES[draft["service"]], step=2)
+
+
+@bp.post("/identity/card")
+def identity_card():
+    """读取身份证: read the card on the reader into the draft, for the visitor to confirm."""
+    draft, elsewhere = _require("identity")
+    if elsewhere:
+        return elsewhere
+    if not RestartForm().validate():
+        return redirect(url_for(".identity"))
+    outcome = card_reading.read_into(draft, current_app.config)
+    if outcome is None:
+        _save(draft)
+    else:
+        session["card_error"] = outcome
+    return redirect(url_for(".identity"))
 
 
 def _body_choices() -> list[SelectChoice]:
@@ -144,10 +171,13 @@ def matter():
     if elsewhere:
         return elsewhere
     form = MatterForm(data=None if request.method == "POST" else {
-        "category": draft.get("category"), "body": draft.get("body_name") or ""})
+        "category": draft.get("category"), "body": draft.get("body_name") or "",
+        "matter": draft.get("matter") or "", "request": draft.get("request") or ""})
     form.body.choices = _body_choices()
     if form.validate_on_submit():
-        draft.update(category=form.category.data, body_name=form.body.data or None)
+        draft.update(category=form.category.data, body_name=form.body.data or None,
+                     matter=(form.matter.data or "").strip() or None,
+                     request=(form.request.data or "").strip() or None)
         _save(draft)
         return redirect(url_for(".review"))
     return render_template("visitor/matter.html", form=form, categories=CATEGORIES,
@@ -180,6 +210,8 @@ def confirm():
             operations.VisitDraft(
                 service=draft["service"], id_number=draft.get("id_number"),
                 phone=draft.get("phone"), name=draft.get("name"),
+                gender=(draft.get("card") or {}).get("sex"), address=draft.get("address"),
+                matter=draft.get("matter"), request=draft.get("request"),
                 group_size=draft.get("group_size") or 1,
                 representative_count=draft.get("representative_count") or 0,
                 category=draft.get("category"), body_name=draft.get("body_name"),
@@ -223,14 +255,29 @@ def ticket_print_status():
 @bp.route("/progress", methods=["GET", "POST"])
 def progress():
     """查询办理进度: the status of a visit by its query code, no personal data."""
-    result = None
+    outcome = None
     entered = ""
     if request.method == "POST":
         form = RestartForm()  # CSRF only; the code is read below
-        entered = (request.form.get("code") or "")[:64]
+        entered = (request.form.get("code") or "")[:256]
         if form.validate():
-            code = querycode.normalize(entered)
-            visit = operations.find_by_query_code(code) if code else None
-            result = visit if visit is not None else False
-    return render_template("visitor/progress.html", result=result, entered=entered,
+            outcome = _look_up(entered, now=utcnow())
+            if outcome.unknown:
+                entered = ""  # a wrong code is typed again from the start
+    return render_template("visitor/progress.html", outcome=outcome, entered=entered,
                            form=RestartForm(), back=url_for(".welcome"))
+
+
+def _look_up(entered: str, *, now):
+    """Look the code up with this session's and this address's wrong tries counted."""
+    addresses = current_app.extensions.setdefault("progress_tries", progress_rules.AddressTries())
+    addresses.prune(now)
+    stored = session.get("progress_tries") or [0, None]
+    session_tries = progress_rules.Tries(
+        failures=int(stored[0]), last=datetime.fromisoformat(stored[1]) if stored[1] else None)
+    outcome = progress_rules.look_up(
+        entered, session_tries=session_tries,
+        address_tries=addresses.get(request.remote_addr or "-"), now=now)
+    session["progress_tries"] = [session_tries.failures,
+                                 session_tries.last.isoformat() if session_tries.last else None]
+    return outcome

@@ -32,10 +32,14 @@ class VisitDraft:
     id_number: str | None = None
     phone: str | None = None
     name: str | None = None
+    gender: str | None = None
+    address: str | None = None
     group_size: int = 1
     representative_count: int = 0
     category: str | None = None
     body_name: str | None = None
+    matter: str | None = None
+    request: str | None = None
     locale: str | None = None
 
 
@@ -76,10 +80,12 @@ def _register_visit(draft: VisitDraft, *, kiosk_id: str, idempotency_key: str,
         seq = db.session.execute(
             _NEXT_SEQ, {"kiosk_id": kiosk_id, "service": service.code, "day": day}).scalar_one()
         person = Person(kiosk_id=kiosk_id, name=draft.name, id_number=draft.id_number,
-                        phone=draft.phone, is_deputy=draft.service == "deputy",
+                        phone=draft.phone, gender=draft.gender,
+                        address=draft.address, is_deputy=draft.service == "deputy",
                         created_at=now, updated_at=now)
         case = Case(kiosk_id=kiosk_id, person=person, category=draft.category,
-                    body_name=draft.body_name, registered_on=day,
+                    body_name=draft.body_name, matter=draft.matter, request=draft.request,
+                    registered_on=day,
                     created_at=now, updated_at=now)
         visit = Visit(
             kiosk_id=kiosk_id, service=service.code, service_day=day, ticket_seq=seq,

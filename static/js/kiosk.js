@@ -8,7 +8,7 @@
   var LETTERS = { id: /^X$/, code: /^[A-Z]$/, digits: null };
   document.querySelectorAll("[data-keypad]").forEach(function (pad) {
     var form = pad.closest("form");
-    var fields = Array.prototype.slice.call(form.querySelectorAll("input[data-keys]"));
+    var fields = Array.prototype.slice.call(form.querySelectorAll("input[data-keys]:not([data-keys=text])"));
     if (!fields.length) return;
     var active = null;
     function activate(input) {
@@ -38,6 +38,123 @@
       else if (value === "clear") input.value = "";
       else if (input.maxLength < 0 || input.value.length < input.maxLength) input.value += value;
       input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  });
+
+  // The Chinese keyboard: pinyin letters compose, candidates (a page at a time from the
+  // kiosk's own /ime/candidates) go into the text field last tapped; the digit keypad
+  // of the same form keeps serving its own fields.
+  document.querySelectorAll("[data-ime]").forEach(function (ime) {
+    var form = ime.closest("form");
+    var fields = Array.prototype.slice.call(form.querySelectorAll("[data-keys=text]"));
+    if (!fields.length) return;
+    var url = ime.getAttribute("data-candidates-url");
+    var pinyinEl = ime.querySelector("[data-ime-pinyin]");
+    var list = ime.querySelector("[data-ime-candidates]");
+    var prev = ime.querySelector('[data-ime-action="prev"]'), next = ime.querySelector('[data-ime-action="next"]');
+    var labels = ime.querySelector("[data-ime-labels]");
+    var modeKey = ime.querySelector('[data-ime-action="mode"]');
+    var symbolsKey = ime.querySelector('[data-ime-action="symbols"]');
+    var active = null, pinyin = "", page = 0, latin = false, symbols = false, asked = 0;
+    var shown = [];
+
+    function type(text) {
+      if (!active) return;
+      var max = active.maxLength > 0 ? active.maxLength : 10000;
+      active.value = (active.value + text).slice(0, max);
+      active.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    function render(candidates, more) {
+      shown = candidates;
+      list.textContent = "";
+      candidates.forEach(function (c, i) {
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "key ime-candidate"; b.textContent = c.text;
+        b.setAttribute("data-ime-pick", String(i));
+        list.appendChild(b);
+      });
+      prev.disabled = page === 0; next.disabled = !more;
+      pinyinEl.textContent = pinyin;
+      list.setAttribute("data-for", pinyin + "@" + page);
+    }
+    function ask() {
+      if (!pinyin) { page = 0; render([], false); return; }
+      var mine = ++asked;
+      fetch(url + "?q=" + encodeURIComponent(pinyin) + "&page=" + page, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) { if (body && mine === asked) { page = body.page; render(body.candidates, body.more); } })
+        .catch(function () {});
+      pinyinEl.textContent = pinyin;
+    }
+    function pick(i) {
+      var c = shown[i];
+      if (!c) return;
+      type(c.text);
+      pinyin = pinyin.slice(c.consumed); page = 0; ask();
+    }
+    function setLayer() {
+      ime.querySelector('[data-ime-layer="letters"]').hidden = symbols;
+      ime.querySelector('[data-ime-layer="symbols"]').hidden = !symbols;
+      // Each mode key names what a tap on it gives.
+      modeKey.textContent = labels.getAttribute(latin ? "data-pinyin" : "data-latin");
+      symbolsKey.textContent = labels.getAttribute(symbols ? "data-letters" : "data-symbols");
+      ime.querySelectorAll("[data-ime-letter]").forEach(function (k) {
+        var l = k.getAttribute("data-ime-letter");
+        k.textContent = latin ? l.toUpperCase() : l;
+      });
+    }
+    function open(input) {
+      if (active !== input && pinyin) { pinyin = ""; ask(); }
+      active = input;
+      form.querySelectorAll(".field").forEach(function (f) { f.classList.toggle("active", f.contains(input)); });
+      if (ime.hidden) { ime.hidden = false; ime.scrollIntoView({ block: "nearest" }); }
+    }
+    function close() {
+      if (pinyin) { pinyin = ""; ask(); }
+      ime.hidden = true; active = null;
+      form.querySelectorAll(".field").forEach(function (f) { f.classList.remove("active"); });
+    }
+    fields.forEach(function (input) {
+      input.addEventListener("focus", function () { open(input); });
+      input.addEventListener("pointerdown", function () { open(input); });
+    });
+    form.querySelectorAll("input[data-keys]:not([data-keys=text])").forEach(function (input) {
+      input.addEventListener("focus", close);
+    });
+    ime.addEventListener("pointerdown", function (event) { event.preventDefault(); });
+    ime.addEventListener("click", function (event) {
+      var key = event.target.closest("button");
+      if (!key || key.disabled || !active) return;
+      var letter = key.getAttribute("data-ime-letter");
+      var text = key.getAttribute("data-ime-text");
+      var action = key.getAttribute("data-ime-action");
+      if (key.hasAttribute("data-ime-pick")) pick(parseInt(key.getAttribute("data-ime-pick"), 10));
+      else if (letter && latin) type(letter.toUpperCase());
+      else if (letter) { if (pinyin.length < 30) { pinyin += letter; page = 0; ask(); } }
+      else if (text) { if (pinyin) pick(0); type(text); }
+      else if (action === "backspace") {
+        if (pinyin) { pinyin = pinyin.slice(0, -1); page = 0; ask(); }
+        else { active.value = active.value.slice(0, -1); active.dispatchEvent(new Event("input", { bubbles: true })); }
+      }
+      else if (action === "space") { if (pinyin) pick(0); else type(" "); }
+      else if (action === "clear") { pinyin = ""; ask(); active.value = ""; }
+      else if (action === "prev" && page > 0) { page -= 1; ask(); }
+      else if (action === "next") { page += 1; ask(); }
+      else if (action === "mode") { if (pinyin) pick(0); latin = !latin; symbols = false; setLayer(); }
+      else if (action === "symbols") { symbols = !symbols; setLayer(); }
+      else if (action === "done") { if (pinyin) pick(0); close(); }
+    });
+  });
+
+  // A QR scanner types like a keyboard: a fast burst of keys ending in Enter. Keys typed
+  // while no field has the focus go to the code field, and Enter sends the form.
+  document.querySelectorAll("form[data-scanner]").forEach(function (form) {
+    var input = form.querySelector("input[name=code]");
+    document.addEventListener("keydown", function (event) {
+      if (document.activeElement === input || event.ctrlKey || event.altKey || event.metaKey) return;
+      if (event.key.length === 1 || event.key === "Enter") input.focus();
+      if (event.key.length === 1) { input.value += event.key; event.preventDefault(); }
+      else if (event.key === "Enter") { event.preventDefault(); form.requestSubmit(); }
     });
   });
 

@@ -1,0 +1,15 @@
+"""The keyboard's bench figure runs and has the shape bench/__main__.py expects."""
+
+import pytest
+
+from bench.__main__ import MODULES
+from kiosk.ime import bench
+
+pytestmark = pytest.mark.slow
+
+
+def test_keyboard_figures():
+    assert "kiosk.ime.bench" in MODULES
+    figures = bench.figures()
+    p95 = figures["keyboard_candidates_p95_ms"]
+    assert p95["unit"] == "ms" and p95["value"] > 0 and p95["target"] == 50

@@ -161,3 +161,19 @@ def test_progress_shows_the_offices_handling_after_a_sync(app, client):
         db.session.commit()
     page = client.post("/progress", data={"csrf_token": token, "code": visit.query_code})
     assert "已答复" in page.get_data(as_text=True)
+
+
+def test_what_the_visitor_typed_never_travels_in_the_cookie(app, client):
+    walk_to_review(client, id_number=valid_id_number(seq=555), phone="13912340000", name="钱多多")
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    data = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    assert set(data) <= {"csrf_token", "draft_id", "locale", "ticket", "progress_tries", "card_error",
+                         "_fresh"}  # Flask-Login marks every session
+    raw = repr(data)
+    for private in (valid_id_number(seq=555), "13912340000", "钱多多"):
+        assert private not in raw and private not in cookie.value
+    from kiosk.visitor.drafts import drafts
+    assert len(drafts(app)) == 1
+    client.post("/restart", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
+    assert len(drafts(app)) == 0

@@ -29,6 +29,7 @@ from ..timeutil import utcnow
 from ..visits import operations
 from ..visits.catalog import CATEGORIES, SERVICES
 from . import bp, card_reading
+from .drafts import drafts
 from . import progress as progress_rules
 from .forms import (AcknowledgeForm, ConfirmForm, IdentityForm, LanguageForm, MatterForm,
                     RestartForm, StartForm)
@@ -37,8 +38,12 @@ LOCAL_PATH = re.compile(r"/[A-Za-z0-9/_.~%?&=+-]*")
 STEPS = ("notice", "identity", "matter", "review")
 
 
+def _store():
+    return drafts(current_app._get_current_object())
+
+
 def _draft() -> dict | None:
-    draft = session.get("draft")
+    draft = _store().get(session.get("draft_id"))
     return draft if isinstance(draft, dict) and draft.get("service") in SERVICES else None
 
 
@@ -57,8 +62,16 @@ def _require(step: str):
 
 
 def _save(draft: dict) -> None:
-    session["draft"] = draft
-    session.modified = True
+    draft_id = session.get("draft_id")
+    if not isinstance(draft_id, str):
+        draft_id = session["draft_id"] = _store().new_id()
+    _store().put(draft_id, draft)
+
+
+def _forget_visitor() -> None:
+    """Everything of this visitor: the draft in memory and the session."""
+    _store().discard(session.get("draft_id"))
+    session.clear()
 
 
 @bp.get("/")
@@ -72,7 +85,7 @@ def start():
     if not form.validate():
         return redirect(url_for(".welcome"))
     locale = session.get("locale")
-    session.clear()
+    _forget_visitor()
     if locale in LOCALES:
         session["locale"] = locale
     _save({"service": form.service.data, "key": secrets.token_urlsafe(24)})
@@ -82,7 +95,7 @@ def start():
 @bp.post("/restart")
 def restart():
     # The CSRF token is checked like any form, but a stale one must still clear.
-    session.clear()
+    _forget_visitor()
     return redirect(url_for(".welcome"))
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Integer, String, Table,
-                        Text)
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String,
+                        Table, Text)
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -113,6 +113,18 @@ class CaseChange(db.Model):
     case_id: Mapped[str] = mapped_column(String(36), nullable=False)
     kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     changed_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class DeskSignInFailure(db.Model):
+    """A failed sign-in to the desk, kept so repeated failures lock the account from that address."""
+
+    __tablename__ = "desk_sign_in_failure"
+    __table_args__ = (Index("ix_desk_sign_in_failure_lookup", "username", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 
 class StaffUser(UserMixin, db.Model):

@@ -24,6 +24,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PULL_LIMIT", 500, int, "Most changes sent back to a kiosk in one answer.", prefix="CENTRAL"),
     Setting("PROGRESS_PER_MINUTE", 20, int,
             "Progress-page lookups allowed per address per minute.", prefix="CENTRAL"),
+    Setting("STAFF_IDLE_MINUTES", 15, int,
+            "Minutes without activity after which the case desk signs its user out.", prefix="CENTRAL"),
+    Setting("SIGN_IN_ATTEMPTS", 5, int,
+            "Failed sign-ins that lock a desk account from that address.", prefix="CENTRAL"),
+    Setting("SIGN_IN_LOCK_MINUTES", 15, int,
+            "How long those failures count and the lock lasts.", prefix="CENTRAL"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

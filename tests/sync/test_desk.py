@@ -121,3 +121,31 @@ def test_the_kiosks_page_shows_last_sync_records_and_last_error(central_app, des
     assert "历下区接待室" in page and "市中区接待室" in page
     row = page.split('data-kiosk="kiosk-test"')[1].split("</tr>")[0]
     assert "<td>3</td>" in row and "UTC" in row
+
+
+def test_five_failed_sign_ins_lock_the_desk_account_from_that_address(central_app):
+    central_app.test_cli_runner().invoke(args=["staff", "add", "li", "--name", "李", "--password", PASSWORD])
+    client = central_app.test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      client.get("/desk/login").get_data(as_text=True)).group(1)
+
+    def attempt(password, address="10.0.0.7"):
+        return client.post("/desk/login", data={"csrf_token": token, "username": "li",
+                                                "password": password},
+                           environ_base={"REMOTE_ADDR": address})
+
+    for _ in range(5):
+        assert attempt("wrong password").status_code == 401
+    locked = attempt(PASSWORD)
+    assert locked.status_code == 401 and "锁定" in locked.get_data(as_text=True)
+    assert attempt(PASSWORD, address="10.0.0.8").status_code == 302  # another address is not locked
+
+
+def test_an_idle_desk_is_signed_out(desk, central_app):
+    assert desk.get("/desk/").status_code == 200
+    with desk.session_transaction() as session:
+        session["desk_seen"] -= (central_app.config["CENTRAL_STAFF_IDLE_MINUTES"] * 60 + 1)
+    response = desk.get("/desk/")
+    assert response.status_code == 302 and "/desk/login" in response.headers["Location"]
+    assert "一段时间未操作" in desk.get(response.headers["Location"]).get_data(as_text=True)
+    assert desk.get("/desk/").status_code == 302

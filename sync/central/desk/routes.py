@@ -7,17 +7,14 @@ from datetime import datetime, timezone
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
-from kiosk.auth import passwords
 from kiosk.timeutil import local_date
 from kiosk.visits.catalog import CASE_STATUS, CATEGORIES
 from sync.protocol import CENTRAL_STATUSES
 
 from ..extensions import db
-from ..models import StaffUser
 from ..operations import CentralError, set_handling
-from . import bp, operations
+from . import accounts, bp, operations
 from .forms import HandlingForm, LoginForm
 
 
@@ -30,19 +27,31 @@ def _today():
     return local_date(datetime.now(timezone.utc))
 
 
+@bp.before_request
+def _idle_sign_out():
+    if accounts.idle_sign_out(datetime.now(timezone.utc)):
+        return redirect(url_for(".login", idle=1))
+    return None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        user = db.session.scalars(select(StaffUser).where(
-            StaffUser.username == form.username.data.strip())).first()
-        ok = passwords.check(user.password_hash if user else None, form.password.data) and user.active
-        if ok:
+        now = datetime.now(timezone.utc)
+        try:
+            user = accounts.authenticate(form.username.data, form.password.data,
+                                         address=request.remote_addr, now=_now())
+        except accounts.SignInRefused as refused:
+            error = (_("Too many failed sign-ins: this account is locked from here for a while.")
+                     if refused.locked else _("The user name or password is not right."))
+        else:
             login_user(user)
+            accounts.signed_in(now)
             return redirect(url_for(".cases"))
-        error = _("The user name or password is not right.")
-    return render_template("central/desk/login.html", form=form, error=error), 200 if not error else 401
+    return render_template("central/desk/login.html", form=form, error=error,
+                           idle=request.args.get("idle") == "1"), 200 if not error else 401
 
 
 @bp.post("/logout")

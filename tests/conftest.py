@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -96,12 +95,8 @@ def free_port() -> int:
 @pytest.fixture
 def live_server(app):
     """The app served by waitress on a free port in this process, as `make run` would."""
-    from waitress.server import create_server
+    from kiosk.serving import ThreadedServer
 
-    port = free_port()
-    server = create_server(app, host="127.0.0.1", port=port, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
-    thread.join(timeout=5)
+    server = ThreadedServer(app, free_port()).start()
+    yield server.url
+    server.stop()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import secrets
 import statistics
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -37,19 +36,16 @@ def _get(url: str) -> bytes:
 
 
 def figures() -> dict:
-    from waitress.server import create_server
-
     from kiosk import create_app
+    from kiosk.serving import ThreadedServer
 
     with tempfile.TemporaryDirectory() as folder:
         instance = Path(folder)
         app = create_app({"TESTING": False, "INSTANCE_PATH": str(instance),
                           "SECRET_KEY": secrets.token_hex(16),
                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'kiosk.sqlite3'}"})
-        server = create_server(app, host="127.0.0.1", port=0, threads=4)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        base = f"http://127.0.0.1:{server.effective_port}/ime/candidates?q="
+        server = ThreadedServer(app, threads=4).start()
+        base = f"{server.url}/ime/candidates?q="
         try:
             started = time.perf_counter()
             _get(base + "a")
@@ -62,8 +58,7 @@ def figures() -> dict:
                     timings.append((time.perf_counter() - started) * 1000)
                     assert body.startswith(b"{")
         finally:
-            server.close()
-            thread.join(timeout=5)
+            server.stop()
     return {
         "keyboard_candidates_p95_ms": {"value": round(_percentile(timings, 0.95), 1), "unit": "ms",
                                        "target": 50},

@@ -68,14 +68,13 @@ def _token(html: str) -> str:
 
 
 def call_to_display_p95_ms() -> float:
-    from waitress.server import create_server
+    from kiosk.serving import ThreadedServer
 
     with tempfile.TemporaryDirectory() as folder:
         app = _app(Path(folder))
         _tickets(app, CALLS + 5)
-        server = create_server(app, host="127.0.0.1", port=0, threads=8)
-        base = f"http://127.0.0.1:{server.effective_port}"
-        threading.Thread(target=server.run, daemon=True).start()
+        server = ThreadedServer(app).start()
+        base = server.url
         try:
             console = urllib.request.build_opener(
                 urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
@@ -118,7 +117,7 @@ def call_to_display_p95_ms() -> float:
             stop.set()
             poller.join(timeout=2)
         finally:
-            server.close()
+            server.stop()
             from kiosk.extensions import db
 
             with app.app_context():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from sync import protocol
+from kiosk.serving import ThreadedServer
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -122,27 +122,5 @@ def make_visits(kiosk_app, count: int, *, group_every: int = 5) -> None:
                 db.session.commit()
 
 
-class Server:
+class Server(ThreadedServer):
     """A WSGI app served by waitress in a thread on a fixed port, which can be restarted."""
-
-    def __init__(self, app, port: int):
-        self.app, self.port = app, port
-        self.server = self.thread = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> Server:
-        from waitress.server import create_server
-
-        self.server = create_server(self.app, host="127.0.0.1", port=self.port, threads=8)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.close()
-            self.thread.join(timeout=5)
-            self.server = None

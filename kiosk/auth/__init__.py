@@ -9,15 +9,14 @@ still times out.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Blueprint, Flask, current_app, flash, request, session
+from flask import Blueprint, Flask, current_app, flash, request
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, logout_user
+from flask_login import LoginManager
 
 from ..extensions import db
 from ..models import StaffUser
 from ..timeutil import utcnow
+from .rules import idle_signed_out
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 login_manager = LoginManager()
@@ -37,18 +36,9 @@ def _load_user(user_id: str) -> StaffUser | None:
 
 
 def _idle_sign_out():
-    if not current_user.is_authenticated:
-        return None
-    now = utcnow().timestamp()
-    seen = session.get("staff_seen")
-    limit = timedelta(minutes=current_app.config["KIOSK_STAFF_IDLE_MINUTES"]).total_seconds()
-    if not isinstance(seen, (int, float)) or now - seen > limit:
-        logout_user()
-        session.clear()
+    if idle_signed_out("staff_seen", current_app.config["KIOSK_STAFF_IDLE_MINUTES"], utcnow(),
+                       passive=request.endpoint in PASSIVE_ENDPOINTS):
         flash(_l("You were signed out after a while without activity."), "info")
-        return None
-    if request.endpoint not in PASSIVE_ENDPOINTS:
-        session["staff_seen"] = now
     return None
 
 

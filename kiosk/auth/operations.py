@@ -10,14 +10,15 @@ wrong password, so the form does not tell which names exist.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import SignInFailure, StaffUser
 from . import passwords
+from .rules import SignInLock
 
 ROLES = ("receptionist", "supervisor", "admin")
 # Each role may do what the roles before it may.
@@ -59,35 +60,28 @@ def create_user(username: str, password: str, role: str) -> StaffUser:
     return user
 
 
-def _window(now: datetime) -> datetime:
-    return now - timedelta(minutes=current_app.config["KIOSK_SIGN_IN_LOCK_MINUTES"])
+def _lock() -> SignInLock:
+    config = current_app.config
+    return SignInLock(db.session, SignInFailure, config["KIOSK_SIGN_IN_ATTEMPTS"],
+                      config["KIOSK_SIGN_IN_LOCK_MINUTES"])
 
 
 def is_locked(username: str, address: str, now: datetime) -> bool:
-    failures = db.session.scalar(
-        select(func.count()).select_from(SignInFailure).where(
-            SignInFailure.username == username, SignInFailure.address == address,
-            SignInFailure.at > _window(now)))
-    return failures >= current_app.config["KIOSK_SIGN_IN_ATTEMPTS"]
+    return _lock().is_locked(username, address, now)
 
 
 def authenticate(username: str, password: str, *, address: str, now: datetime) -> StaffUser:
     """The account if the name and password are right and it is not locked; commits."""
     username = (username or "").strip()[:64]
     address = (address or "unknown")[:64]
-    if is_locked(username, address, now):
+    lock = _lock()
+    if lock.is_locked(username, address, now):
         raise SignInRefused(locked=True)
     user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
-    ok = passwords.check(user.password_hash if user else None, password) and user.active
-    if not ok:
-        # Failures older than the lock window no longer count: drop them so the table stays small.
-        db.session.execute(delete(SignInFailure).where(SignInFailure.at <= _window(now)))
-        db.session.add(SignInFailure(username=username, address=address, at=now))
-        db.session.commit()
-        raise SignInRefused(locked=is_locked(username, address, now))
+    if not (passwords.check(user.password_hash if user else None, password) and user.active):
+        raise SignInRefused(locked=lock.failed(username, address, now))
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    db.session.execute(delete(SignInFailure).where(SignInFailure.username == username,
-                                                   SignInFailure.address == address))
+    lock.succeeded(username, address)
     db.session.commit()
     return user

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..timeutil import utcnow
 from . import bp, operations
+from .rules import mark_active
 from .forms import SignInForm, SignOutForm
 
 
@@ -54,7 +55,7 @@ def sign_in():
             return render_template("staff/sign_in.html", form=form), 200
         session.clear()  # a fresh session: nothing from before signing in carries over
         login_user(user)
-        session["staff_seen"] = utcnow().timestamp()
+        mark_active("staff_seen", utcnow())
         return redirect(_safe_next(request.args.get("next")))
     return render_template("staff/sign_in.html", form=form)
 

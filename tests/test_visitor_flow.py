@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.models import Case, Person, PrintJob, Visit
-from tests.helpers import confirm, csrf_token, form_value, valid_id_number, walk_to_review
+from tests.helpers import confirm, csrf_token, valid_id_number, walk_to_review
 
 
 def visits(app):

@@ -12,7 +12,6 @@ from kiosk.timeutil import local_date
 from kiosk.visits.catalog import CASE_STATUS, CATEGORIES
 from sync.protocol import CENTRAL_STATUSES
 
-from ..extensions import db
 from ..operations import CentralError, set_handling
 from . import accounts, bp, operations
 from .forms import HandlingForm, LoginForm

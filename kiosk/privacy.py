@@ -34,3 +34,13 @@ def mask_phone(phone: str | None) -> str:
     if len(phone) <= 7:
         return phone[:1] + "*" * (len(phone) - 1)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def mask_address(address: str | None) -> str:
+    """Keep the first six characters (province, city, district), hide the rest."""
+    if not address:
+        return ""
+    address = address.strip()
+    if len(address) <= 6:
+        return address[:1] + "*" * (len(address) - 1)
+    return address[:6] + "*" * min(len(address) - 6, 8)

@@ -46,7 +46,7 @@ def save_registration(visit: Visit, entry: Registration, *, by: str, now: dateti
             db.session.flush()
         changed |= audit.change(by, rep, "representative", values, now=now)
     for rep in existing.values():  # rows cleared on the form
-        audit.record(by, "delete", "representative", rep.id, before=rep.name, now=now)
+        audit.record(by, "delete", "representative", rep.id, field="name", before=rep.name, now=now)
         db.session.delete(rep)
         changed = True
     count = len(wanted)

@@ -10,7 +10,7 @@ from ..auth.routes import role_required
 from ..cases.states import DISPOSITIONS, SATISFACTION
 from ..extensions import db
 from ..models import AuditEntry, Visit
-from ..privacy import mask_id_number, mask_name, mask_phone
+from ..privacy import mask_address, mask_id_number, mask_name, mask_phone
 from ..timeutil import local, local_date, utcnow
 from ..visits.catalog import CATEGORIES, CASE_STATUS
 from . import bp
@@ -18,7 +18,8 @@ from .figures import csv_text, figures, month_bounds
 
 AUDIT_PAGE = 100
 # The log keeps full values; the page masks personal ones like any list does.
-MASKED_FIELDS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+MASKED_FIELDS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone,
+                 "address": mask_address}
 
 
 def _shown(entry: AuditEntry, value: str | None) -> str:

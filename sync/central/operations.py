@@ -18,12 +18,14 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, literal_column, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+
+from kiosk.timeutil import local_date
 
 from .. import protocol
 from .extensions import db
@@ -79,7 +81,9 @@ def authenticate(method: str, path: str, headers, body: bytes, *, now: datetime)
         raise CentralError(403, "revoked", f"the credential of kiosk {kiosk_id!r} was revoked")
     try:
         nonce = protocol.check_signature(
-            credential(kiosk), method, path, headers, body, now=now.timestamp(),
+            # `now` is naive UTC; .timestamp() would read it as the server's local time.
+            credential(kiosk), method, path, headers, body,
+            now=now.replace(tzinfo=timezone.utc).timestamp(),
             max_skew=current_app.config["CENTRAL_MAX_SKEW_SECONDS"])
     except protocol.ProtocolError as error:
         raise CentralError(401, error.code, error.message) from error
@@ -234,7 +238,7 @@ def set_handling(case_id: str, status: str, *, reply_text: str | None = None,
     row = db.session.execute(query).first()
     if row is None:
         raise CentralError(404, "unknown_case", f"no case {case_id!r}")
-    today = now.date()
+    today = local_date(now)  # the office's calendar day in Asia/Shanghai, not the UTC date
     values = {"central_status": status, "central_version": row.central_version + 1,
               "central_updated_at": now}
     if reply_text is not None:

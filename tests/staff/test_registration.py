@@ -140,3 +140,17 @@ def test_materials_removed_on_the_form_are_removed(app, receptionist):
     with app.app_context():
         assert [m.name for m in db.session.scalars(select(Material))] == ["申诉书"]
         assert re.match(r"申诉书", db.session.scalars(select(Material.name)).one())
+
+
+def test_the_audit_page_masks_addresses_and_removed_representatives(app, supervisor):
+    from kiosk import audit
+    from kiosk.extensions import db
+    with app.app_context():
+        audit.record("rita", "change", "person", "p1", field="address",
+                     before="山东省济南市历下区泉城路1号", after="山东省济南市市中区经四路2号")
+        audit.record("rita", "delete", "representative", "r1", field="name", before="欧阳小明")
+        db.session.commit()
+    page = supervisor.get("/staff/audit").get_data(as_text=True)
+    for private in ("泉城路1号", "经四路2号", "欧阳小明"):
+        assert private not in page
+    assert "山东省济南市" in page and "欧**明" in page

@@ -4,9 +4,10 @@ a change feed that never skips. Runs on SQLite and on a real PostgreSQL."""
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from sync import protocol
 from sync.central.extensions import db
@@ -199,3 +200,30 @@ def test_a_refused_request_is_remembered_on_the_kiosk_for_the_office(central_app
     push(central_client, key, [person("p1", 1, 1)], clock=time.time() - 900)
     result = central_app.test_cli_runner().invoke(args=["kiosk", "list"])
     assert "clock_skew: the kiosk's clock is -900 s off" in result.output
+
+
+def test_a_central_server_on_china_time_still_accepts_a_kiosk_on_time(central_client, key, monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        answer, _, _ = push(central_client, key, [person("p-tz", 1, 1)])
+        assert answer.status_code == 200, answer.json
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_the_offices_handling_date_is_the_shanghai_calendar_day(central_app, central_client, key):
+    from sync.central.models import case
+
+    push(central_client, key, [protocol.encode_row("case", {
+        "id": "c-day", "kiosk_id": KIOSK, "category": "appeal", "status": "registered",
+        "registered_on": date(2026, 11, 23), "urgent": False, "joint_supervision": False,
+        "version": 1, "created_at": datetime(2026, 11, 23, 1), "updated_at": datetime(2026, 11, 23, 1)},
+        1)], table="case")
+    with central_app.app_context():
+        # 23:30 UTC on the 23rd is 07:30 on the 24th in Shanghai.
+        set_handling("c-day", "accepted", now=datetime(2026, 11, 23, 23, 30))
+        accepted = db.session.execute(select(case.c.central_accepted_on)
+                                      .where(case.c.id == "c-day")).scalar_one()
+    assert accepted == date(2026, 11, 24)

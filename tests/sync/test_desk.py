@@ -149,3 +149,29 @@ def test_an_idle_desk_is_signed_out(desk, central_app):
     assert response.status_code == 302 and "/desk/login" in response.headers["Location"]
     assert "一段时间未操作" in desk.get(response.headers["Location"]).get_data(as_text=True)
     assert desk.get("/desk/").status_code == 302
+
+
+def test_a_disabled_desk_user_is_signed_out_at_once(desk, central_app):
+    assert desk.get("/desk/").status_code == 200
+    central_app.test_cli_runner().invoke(args=["staff", "disable", "li"])
+    assert desk.get("/desk/").status_code == 302
+
+
+def test_the_one_extension_moves_the_desks_due_date(desk, central_app):
+    from sync.central.desk.operations import Filters, due_on, list_cases
+    from sync.central.models import case
+
+    today = local_date(utcnow())
+    with central_app.app_context():
+        db.session.execute(case.update().where(case.c.id == "old").values(
+            central_status="accepted", central_accepted_on=today - timedelta(days=70)))
+        db.session.commit()
+        overdue = [row.id for row in list_cases(Filters(due="overdue"), today)]
+        assert "old" in overdue
+        db.session.execute(case.update().where(case.c.id == "old").values(extension_days=30))
+        db.session.commit()
+        overdue = [row.id for row in list_cases(Filters(due="overdue"), today)]
+        week = [row.id for row in list_cases(Filters(due="week"), today)]
+        row = db.session.execute(case.select().where(case.c.id == "old")).first()
+    assert "old" not in overdue and "old" not in week
+    assert due_on(row) == today + timedelta(days=20)

@@ -29,4 +29,5 @@ def init_app(app: Flask) -> None:
 def _load_user(user_id: str):
     if not user_id.isdigit():
         return None
-    return db.session.get(StaffUser, int(user_id))
+    user = db.session.get(StaffUser, int(user_id))
+    return user if user is not None and user.active else None  # disabled: signed out at once

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select
 
 from ..extensions import db
 from ..models import MIRRORS, DeskAudit, Kiosk, case
@@ -25,20 +25,32 @@ person, visit = MIRRORS["person"], MIRRORS["visit"]
 
 
 def due_on(row) -> date | None:
-    """The next date the office must meet for this case, or None when nothing is due."""
+    """The next date the office must meet for this case, or None when nothing is due.
+
+    An accepted matter is due 60 days after acceptance plus the one extension
+    the window may have granted (`extension_days`, synced from the kiosk).
+    """
     if row.central_status is None:
         return row.registered_on + timedelta(days=DECISION_DAYS)
     if row.central_status in OPEN_HANDLING and row.central_accepted_on is not None:
-        return row.central_accepted_on + timedelta(days=HANDLING_DAYS)
+        return row.central_accepted_on + timedelta(days=HANDLING_DAYS + (row.extension_days or 0))
     return None
+
+
+def _handling_due():
+    """SQL for an accepted case's reply due date (acceptance + 60 + extension days)."""
+    days = HANDLING_DAYS + func.coalesce(case.c.extension_days, 0)
+    if db.engine.dialect.name == "postgresql":
+        return case.c.central_accepted_on + days
+    # SQLite keeps dates as ISO text; date() adds the days and gives ISO text back.
+    return func.date(case.c.central_accepted_on, "+" + cast(days, String) + " days")
 
 
 def _overdue_clause(today: date):
     return or_(
         and_(case.c.central_status.is_(None),
              case.c.registered_on < today - timedelta(days=DECISION_DAYS)),
-        and_(case.c.central_status.in_(OPEN_HANDLING),
-             case.c.central_accepted_on < today - timedelta(days=HANDLING_DAYS)))
+        and_(case.c.central_status.in_(OPEN_HANDLING), _handling_due() < today))
 
 
 @dataclass
@@ -71,9 +83,7 @@ def list_cases(filters: Filters, today: date, limit: int = 300) -> list:
             and_(case.c.central_status.is_(None),
                  case.c.registered_on.between(today - timedelta(days=DECISION_DAYS),
                                               soon - timedelta(days=DECISION_DAYS))),
-            and_(case.c.central_status.in_(OPEN_HANDLING),
-                 case.c.central_accepted_on.between(today - timedelta(days=HANDLING_DAYS),
-                                            soon - timedelta(days=HANDLING_DAYS)))))
+            and_(case.c.central_status.in_(OPEN_HANDLING), _handling_due().between(today, soon))))
     query = query.order_by(case.c.registered_on, case.c.id).limit(limit)
     return db.session.execute(query).all()
 

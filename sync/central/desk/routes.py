@@ -96,8 +96,8 @@ def case(case_id: str):
                           detail=form.status.data)  # commits the change and its audit together
         flash(_("Saved. The kiosk receives it on its next sync."))
         return redirect(url_for(".case", case_id=case_id))
-    if request.method == "GET":
-        operations.record(current_user.username, "view", case_id, now=_now())
+    # Every page that shows the petitioner's data is a view, a refused form included.
+    operations.record(current_user.username, "view", case_id, now=_now())
     return render_template("central/desk/case.html", row=row, petitioner=petitioner, visits=visits,
                            form=form, due=operations.due_on(row), today=_today(),
                            statuses=CASE_STATUS, categories=CATEGORIES)

@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     module_name, default_port, _ = APPS[args.app]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # /healthz asks Alembic for the applied revision on every call; its INFO lines are noise.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from waitress import serve
 
     module = importlib.import_module(module_name)

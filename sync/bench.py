@@ -33,10 +33,11 @@ PG_ADMIN = os.environ.get("JIEDAI_BENCH_PG", "postgresql://postgres@127.0.0.1:54
 
 
 @contextmanager
-def _database():
+def temporary_database(prefix: str = "jiedai_bench"):
+    """A freshly created PostgreSQL database (its SQLAlchemy URL), dropped afterwards."""
     import psycopg
 
-    name = f"jiedai_bench_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -74,7 +75,7 @@ def _bodies(kiosk_id: str, count: int) -> list[bytes]:
 def ingest_and_replay(rows: int = 100_000) -> tuple[float, int]:
     from .central.operations import add_kiosk
 
-    with tempfile.TemporaryDirectory() as tmp, _database() as url:
+    with tempfile.TemporaryDirectory() as tmp, temporary_database() as url:
         app = _central(Path(tmp), url)
         with app.app_context():
             key = add_kiosk("bench", "bench", now=datetime(2026, 1, 1))
@@ -132,7 +133,7 @@ def fleet(kiosks: int = 300, per_kiosk: int = 1000, parallel: int = 16) -> float
 
     from .central.operations import add_kiosk
 
-    with tempfile.TemporaryDirectory() as tmp, _database() as url:
+    with tempfile.TemporaryDirectory() as tmp, temporary_database() as url:
         app = _central(Path(tmp), url)
         with app.app_context():
             keys = {f"k{n:03d}": add_kiosk(f"k{n:03d}", f"kiosk {n}", now=datetime(2026, 1, 1))
@@ -171,7 +172,7 @@ def agent_rss_growth(records: int = 50_000) -> float:
     """Peak RSS growth (MB) of an agent process pushing `records` people to a served central app."""
     from .central.operations import add_kiosk
 
-    with tempfile.TemporaryDirectory() as tmp, _database() as url:
+    with tempfile.TemporaryDirectory() as tmp, temporary_database() as url:
         tmp_path = Path(tmp)
         app = _central(tmp_path / "central", url)
         with app.app_context():

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,7 +10,7 @@ from sqlalchemy import select
 from sync import protocol
 from kiosk.serving import ThreadedServer
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+from sync.bench import PG_ADMIN, temporary_database
 
 
 def postgres_available() -> bool:
@@ -25,19 +23,9 @@ def postgres_available() -> bool:
         return False
 
 
-@contextmanager
 def postgres_database():
     """A uniquely named PostgreSQL database for one test, dropped afterwards."""
-    import psycopg
-
-    name = f"jiedai_sync_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return temporary_database("jiedai_sync")
 
 
 def make_central(instance: Path, database_url: str, **overrides):

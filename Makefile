@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
-CATALOGS := $(wildcard kiosk/translations/*/LC_MESSAGES/messages.po)
+CATALOGS := $(wildcard kiosk/translations/*/LC_MESSAGES/messages.po central/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 RUN_DEBS := fonts-noto-cjk fonts-wqy-zenhei
 TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
@@ -21,7 +21,7 @@ run: install debs-run
 	$(PY) run.py --host $(HOST) --port $(PORT)
 
 central: install
-	$(FLASK) --app sync.central db upgrade
+	$(FLASK) --app central db upgrade
 	$(PY) run.py central
 
 test: install debs-test
@@ -53,10 +53,13 @@ debs-run:
 debs-test:
 	@sh scripts/ensure-debs.sh $(TEST_DEBS)
 
-# Refresh the catalogs after changing user-facing strings.
+# Refresh both apps' catalogs after changing user-facing strings.
 extract: install
+	mkdir -p build
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -o build/messages.pot .
 	$(VENV)/bin/pybabel update -i build/messages.pot -d kiosk/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel extract -F central/babel.cfg -k _l -k lazy_gettext --no-location -o build/central.pot .
+	$(VENV)/bin/pybabel update -i build/central.pot -d central/translations --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis $(IME_DATA)

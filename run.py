@@ -16,7 +16,7 @@ import sys
 
 APPS = {
     "kiosk": ("kiosk", 8080, "the kiosk: touch screen, staff console, waiting-room display"),
-    "central": ("sync.central", 8090, "the central office: sync receiver, case desk, progress page"),
+    "central": ("central", 8090, "the central office: sync receiver, case desk, progress page"),
 }
 
 

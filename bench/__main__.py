@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-MODULES = ("bench.kiosk", "printer.bench", "kiosk.queue.bench", "sync.bench", "kiosk.ime.bench")
+MODULES = ("bench.kiosk", "bench.printer", "bench.queue", "bench.sync", "bench.keyboard")
 OUTPUT = Path(__file__).resolve().parent.parent / "build" / "bench.json"
 
 

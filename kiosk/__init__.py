@@ -7,10 +7,11 @@ does nothing else; importing this package opens no database, port or file.
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 from flask import Flask
+
+from appkit.settings import instance_secret
 
 from . import settings
 
@@ -49,7 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+        app.config["SECRET_KEY"] = instance_secret(instance / "secret_key")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             app.config["KIOSK_DATABASE_URL"] or f"sqlite:///{instance / 'kiosk.sqlite3'}")
@@ -70,9 +71,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .health import bp as health_bp
     from .ime.routes import bp as ime_bp
     from .staff import bp as staff_bp
-    from .visitor import bp as visitor_bp
+    from .touchscreen import bp as touchscreen_bp
 
-    app.register_blueprint(visitor_bp)
+    app.register_blueprint(touchscreen_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff_bp)
@@ -88,7 +89,7 @@ def start_background_work(app: Flask) -> None:
     sync with the central office."""
     import threading
 
-    from sync.background import background
+    from .sync_agent.background import background
 
     from .ime.lookup import preload
     from .printing.worker import worker
@@ -100,15 +101,3 @@ def start_background_work(app: Flask) -> None:
     timer.start()
     background(app).start_nightly()
 
-
-def _instance_secret(path: Path) -> str:
-    """The session signing key: made once, kept in instance/ readable by the owner only."""
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key

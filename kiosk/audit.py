@@ -14,7 +14,7 @@ from typing import Any
 
 from .extensions import db
 from .models import AuditEntry
-from .timeutil import utcnow
+from petition.clock import utcnow
 
 
 def _text(value: Any) -> str | None:

@@ -13,13 +13,13 @@ from sqlalchemy import func, select
 
 from .extensions import db
 from .models import Body
-from .timeutil import SHANGHAI, utcnow
+from petition.clock import SHANGHAI, utcnow
 from .visits import operations
-from .visits.catalog import CATEGORIES
+from petition.vocabulary import CATEGORIES
 
 
 def init_app(app: Flask) -> None:
-    from sync.agent import sync_command
+    from .sync_agent.cli import sync_command
 
     from .cardreader.cli import card_reader
     from .printing.cli import printer

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 from .ids import new_id
-from .timeutil import utcnow
+from petition.clock import utcnow
 
 
 class UTCDateTime(db.TypeDecorator):

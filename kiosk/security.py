@@ -1,9 +1,8 @@
 """Response headers and error pages shared by every blueprint.
 
-Nothing leaves the kiosk: a Content-Security-Policy of `default-src 'self'`
-keeps every page to local assets. Pages carry `Cache-Control: no-store`, so
-the back button can never show the previous visitor's entries. Every error a
-user can cause ends on a calm page, never a 500 stack trace.
+The headers (appkit/security.py) keep every page to the kiosk's own assets
+and out of the browser's cache. Every error a user can cause ends on a calm
+page, never a 500 stack trace.
 """
 
 from __future__ import annotations
@@ -13,22 +12,13 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-CSP = "default-src 'self'; img-src 'self' data:; media-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+from appkit.security import secure_headers
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(_headers)
+    app.after_request(secure_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
-
-
-def _headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.endpoint != "static":
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
 
 
 def _error_template() -> str:

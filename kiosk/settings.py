@@ -8,45 +8,12 @@ this list by a test, so the documentation cannot drift from the code.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
+from appkit import settings as declared
+from appkit.settings import Setting, parse_bool
 
-def _bool(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off", ""}:
-        return False
-    raise ValueError(f"not a yes/no value: {value!r}")
-
-
-def _window(value: str) -> str:
-    """HH:MM-HH:MM, start before end, within one day (the nightly sync window)."""
-    import re
-
-    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", value)
-    if not match:
-        raise ValueError("expected HH:MM-HH:MM")
-    start_h, start_m, end_h, end_m = map(int, match.groups())
-    if not (start_m < 60 and end_m < 60 and start_h * 60 + start_m < end_h * 60 + end_m <= 24 * 60):
-        raise ValueError("the window must start before it ends, within one day")
-    return value.strip()
-
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: Any
-    parse: Callable[[str], Any]
-    help: str
-    prefix: str = "KIOSK"  # the central app declares its own with "CENTRAL"
-
-    @property
-    def env_name(self) -> str:
-        return f"{self.prefix}_{self.name}"
-
+from .sync_agent.schedule import window_setting
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("ID", "kiosk-01", str,
@@ -72,8 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
             "socket://host:9100 or any pyserial URL."),
     Setting("PRINTER_BAUDRATE", 9600, int, "Serial baud rate of the ticket printer."),
     Setting("PRINTER_PARITY", "N", str, "Serial parity of the ticket printer: N, E or O."),
-    Setting("PRINTER_RTSCTS", False, _bool, "Use RTS/CTS hardware flow control with the printer."),
-    Setting("PRINTER_XONXOFF", False, _bool, "Use XON/XOFF software flow control with the printer."),
+    Setting("PRINTER_RTSCTS", False, parse_bool, "Use RTS/CTS hardware flow control with the printer."),
+    Setting("PRINTER_XONXOFF", False, parse_bool, "Use XON/XOFF software flow control with the printer."),
     Setting("PRINTER_PAPER_MM", 80, int, "Paper width of the ticket printer: 58 or 80."),
     Setting("PRINTER_WRITE_TIMEOUT", 2.0, float, "Seconds one write to the printer may block."),
     Setting("PRINTER_JOB_TIMEOUT", 10.0, float, "Seconds one whole print job may take before it fails."),
@@ -102,11 +69,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SYNC_URL", "", str,
             "Address of the central office's app (https://…); empty means this kiosk does not sync."),
     Setting("SYNC_KEY", "", str,
-            "This kiosk's sync credential, printed once by `flask --app sync.central kiosk add`."),
+            "This kiosk's sync credential, printed once by `flask --app central kiosk add`."),
     Setting("SYNC_CA_FILE", "", str,
             "CA certificate file to verify the central office's TLS certificate; empty uses the system CAs."),
     Setting("SYNC_TIMEOUT", 30.0, float, "Seconds one sync request may take before it is retried."),
-    Setting("SYNC_WINDOW", "01:00-05:00", _window,
+    Setting("SYNC_WINDOW", "01:00-05:00", window_setting,
             "Nightly sync window in Asia/Shanghai time; each kiosk picks its own minute in it."),
     Setting("SYNC_BATCH_RECORDS", 500, int, "Records per push batch (at most 500; batches also stop at 1 MB)."),
 )
@@ -116,19 +83,9 @@ BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 def defaults(settings: tuple[Setting, ...] = SETTINGS) -> dict[str, Any]:
     """The default configuration, keyed as the app config uses it (KIOSK_*)."""
-    return {setting.env_name: setting.default for setting in settings}
+    return declared.defaults(settings)
 
 
-def from_environ(environ: os._Environ[str] | dict[str, str],
-                 settings: tuple[Setting, ...] = SETTINGS) -> dict[str, Any]:
-    """Parse every KIOSK_* (or CENTRAL_*) variable that is set; a bad value fails loudly at start."""
-    values = {}
-    for setting in settings:
-        raw = environ.get(setting.env_name)
-        if raw is None:
-            continue
-        try:
-            values[setting.env_name] = setting.parse(raw)
-        except ValueError as error:
-            raise RuntimeError(f"{setting.env_name}={raw!r} is not valid: {error}") from error
-    return values
+def from_environ(environ, settings: tuple[Setting, ...] = SETTINGS) -> dict[str, Any]:
+    """Parse every KIOSK_* variable that is set; a bad value fails loudly at start."""
+    return declared.from_environ(environ, settings)

@@ -30,7 +30,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from kiosk.privacy import mask_id_number, mask_name, mask_phone
+from petition.privacy import mask_id_number, mask_name, mask_phone
 
 FONT_SETTING = "KIOSK_PDF_FONT"
 FONT_CANDIDATES = (

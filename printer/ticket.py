@@ -3,7 +3,7 @@
 `build_ticket` turns plain `TicketData` into a `Receipt`; it knows the
 layout, not the printer. Captions come in through `labels` so the Flask
 side passes its translated strings; the defaults are the office's Chinese.
-Personal data is masked here with `kiosk.privacy` (保密): the slip may be
+Personal data is masked here with `petition.privacy` (保密): the slip may be
 dropped in the hall.
 """
 
@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from kiosk.privacy import mask_id_number, mask_name, mask_phone
+from petition.privacy import mask_id_number, mask_name, mask_phone
 from printer.receipt import QR, Cut, Divider, Feed, Receipt, Text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -15,7 +15,7 @@ from kiosk.settings import SETTINGS
 def main() -> None:
     settings = SETTINGS
     if sys.argv[1:] == ["central"]:
-        from sync.central.settings import SETTINGS as settings
+        from central.settings import SETTINGS as settings
     print("| variable | default | meaning |")
     print("|---|---|---|")
     for setting in settings:

@@ -7,37 +7,16 @@ starts from exactly what `flask db upgrade` makes on a new kiosk.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
 from kiosk import create_app
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def unavailable(reason: str):
-    """A real part (Chromium, PostgreSQL, a port) is missing: skip locally, fail in CI."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: a test that cannot reach its real part fails)")
-    pytest.skip(reason)
-
-
-def make_config(instance: Path, **overrides) -> dict:
-    config = {
-        "TESTING": True,
-        "INSTANCE_PATH": str(instance),
-        "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'kiosk.sqlite3'}",
-        "KIOSK_ID": "kiosk-test",
-        "KIOSK_OFFICE_NAME": "测试区人大常委会信访接待室",
-        "KIOSK_PRINTER_URL": "preview",
-    }
-    config.update(overrides)
-    return config
+from kiosk.auth import operations as accounts
+from kiosk.extensions import db
+from tests.support.apps import free_port, make_config
+from tests.support.staff import PASSWORD, sign_in
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +27,6 @@ def template_db(tmp_path_factory) -> Path:
     app = create_app(make_config(instance))
     with app.app_context():
         upgrade()
-        from kiosk.extensions import db
         db.engine.dispose()
     return instance / "kiosk.sqlite3"
 
@@ -71,7 +49,6 @@ def app_config() -> dict:
 def app(instance, app_config):
     app = create_app(make_config(instance, **app_config))
     yield app
-    from kiosk.extensions import db
     with app.app_context():
         db.engine.dispose()
 
@@ -86,17 +63,36 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(app):
     """The app served by waitress on a free port in this process, as `make run` would."""
-    from kiosk.serving import ThreadedServer
+    from appkit.serving import ThreadedServer
 
     server = ThreadedServer(app, free_port()).start()
     yield server.url
     server.stop()
+
+
+@pytest.fixture
+def staff(app):
+    """One account per role: receptionist `rita`, supervisor `sam`, admin `ada`."""
+    with app.app_context():
+        for name, role in (("rita", "receptionist"), ("rick", "receptionist"),
+                           ("sam", "supervisor"), ("ada", "admin")):
+            accounts.create_user(name, PASSWORD, role)
+        db.session.commit()
+    return {"receptionist": "rita", "supervisor": "sam", "admin": "ada"}
+
+
+@pytest.fixture
+def receptionist(app, staff):
+    client = app.test_client()
+    assert sign_in(client, "rita").status_code == 302
+    return client
+
+
+@pytest.fixture
+def supervisor(app, staff):
+    client = app.test_client()
+    assert sign_in(client, "sam").status_code == 302
+    return client

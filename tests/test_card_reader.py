@@ -14,8 +14,8 @@ import pytest
 from kiosk.cardreader import protocol
 from kiosk.cardreader import reader as reader_module
 from kiosk.cardreader.reader import ReaderConfig, read_card
-from tests.card_reader_sim import UNPLUG, CARD, SimulatedReader, card, read_reply, reply
-from tests.helpers import valid_id_number
+from tests.support.card_reader import UNPLUG, CARD, SimulatedReader, card, read_reply, reply
+from tests.support.touchscreen import valid_id_number
 
 ID_NUMBER = valid_id_number(seq=777)
 FIELDS = dict(CARD, id_number=ID_NUMBER)
@@ -165,7 +165,7 @@ def sim_card():
 
 def test_cli_prints_the_card_as_json(instance, sim_card):
     from kiosk import create_app
-    from tests.conftest import make_config
+    from tests.support.apps import make_config
     app = create_app(make_config(instance, KIOSK_CARD_READER_URL=sim_card.path,
                                  KIOSK_CARD_READER_TIMEOUT=0.3))
     result = app.test_cli_runner().invoke(args=["card-reader", "read"])

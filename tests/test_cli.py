@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.models import Body, Visit
-from kiosk.timeutil import local_date, utcnow
+from petition.clock import local_date, utcnow
 
 
 def test_demo_data_makes_a_day_of_distinct_tickets_for_today(app, runner):
@@ -25,7 +25,7 @@ def test_bodies_are_edited_without_code_changes(app, client, runner):
     assert runner.invoke(args=["bodies", "hide", "没有这个单位"]).exit_code != 0
     listing = runner.invoke(args=["bodies", "list"]).output
     assert "交通运输局" in listing and "hidden  教育局" in listing
-    from tests.helpers import walk_to_review
+    from tests.support.touchscreen import walk_to_review
     walk_to_review(client)
     page = client.get("/matter").get_data(as_text=True)
     assert "交通运输局" in page and "教育局" not in page

@@ -1,6 +1,6 @@
 """The draft store: copies in and out, forgotten when unused or discarded."""
 
-from kiosk.visitor.drafts import DraftStore
+from kiosk.touchscreen.drafts import DraftStore
 
 
 def test_drafts_are_copies_and_expire_when_unused():

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from kiosk import create_app
-from tests.conftest import make_config
-from tests.helpers import confirm, csrf_token, page_token, valid_id_number
+from tests.support.apps import make_config
+from tests.support.touchscreen import confirm, csrf_token, page_token, valid_id_number
 
 ENDPOINTS = ("/start", "/notice", "/identity", "/matter", "/confirm", "/restart", "/language",
              "/progress")

@@ -3,13 +3,13 @@
 import pytest
 
 from bench.__main__ import MODULES
-from kiosk.ime import bench
+from bench import keyboard as bench
 
 pytestmark = pytest.mark.slow
 
 
 def test_keyboard_figures():
-    assert "kiosk.ime.bench" in MODULES
+    assert "bench.keyboard" in MODULES
     figures = bench.figures()
     p95 = figures["keyboard_candidates_p95_ms"]
     assert p95["unit"] == "ms" and p95["value"] > 0 and p95["target"] == 50

@@ -18,9 +18,9 @@ from kiosk.extensions import db
 from kiosk.models import PrintJob, Visit
 from kiosk.printing import operations
 from kiosk.printing.worker import worker
-from tests.helpers import confirm, walk_to_review
-from tests.printer_support.escpos_parser import check_job
-from tests.printer_support.virtual_printer import PtyPrinter, Scenario, TcpPrinter
+from tests.support.touchscreen import confirm, walk_to_review
+from tests.support.escpos_parser import check_job
+from tests.support.virtual_printer import PtyPrinter, Scenario, TcpPrinter
 
 
 def settle(app, timeout=15.0) -> PrintJob:

@@ -1,4 +1,4 @@
-from kiosk.privacy import mask_address, mask_id_number, mask_name, mask_phone
+from petition.privacy import mask_address, mask_id_number, mask_name, mask_phone
 
 
 def test_masks_match_the_office_forms():

@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from kiosk import querycode
+from petition import querycode
 
 
 def test_codes_are_ten_crockford_characters_and_differ():

@@ -13,11 +13,11 @@ from kiosk.extensions import db
 from kiosk.ime import lookup
 from kiosk.ime.build import toneless
 from kiosk.models import Case, Person, Visit
-from kiosk.querycode import from_scan
-from kiosk.timeutil import utcnow
-from kiosk.visitor.progress import Tries, look_up, wait_after
-from tests.card_reader_sim import CARD, SimulatedReader, card, reply
-from tests.helpers import confirm, csrf_token, page_token, valid_id_number, walk_to_review
+from petition.querycode import from_scan
+from petition.clock import utcnow
+from kiosk.touchscreen.progress import Tries, look_up, wait_after
+from tests.support.card_reader import CARD, SimulatedReader, card, reply
+from tests.support.touchscreen import confirm, csrf_token, page_token, valid_id_number, walk_to_review
 
 ID_NUMBER = valid_id_number(seq=555)
 FIELDS = dict(CARD, id_number=ID_NUMBER)

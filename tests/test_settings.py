@@ -38,7 +38,7 @@ def test_a_bad_value_stops_the_start_with_the_setting_named(monkeypatch, tmp_pat
 
 
 def test_every_central_setting_is_in_the_readme_table_and_nothing_else():
-    from sync.central import settings as central_settings
+    from central import settings as central_settings
 
     documented = set(re.findall(r"^\|\s*`(CENTRAL_[A-Z0-9_]+)`", README.read_text(), re.M))
     assert documented == {setting.env_name for setting in central_settings.SETTINGS}

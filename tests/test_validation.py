@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from kiosk.validation import InvalidEntry, clean_id_number, clean_phone
-from tests.helpers import valid_id_number
+from petition.identity import InvalidEntry, clean_id_number, clean_phone
+from tests.support.touchscreen import valid_id_number
 
 
 def reason(callable_, value, **kwargs):

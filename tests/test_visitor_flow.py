@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.models import Case, Person, PrintJob, Visit
-from tests.helpers import confirm, csrf_token, valid_id_number, walk_to_review
+from tests.support.touchscreen import confirm, csrf_token, valid_id_number, walk_to_review
 
 
 def visits(app):
@@ -173,7 +173,7 @@ def test_what_the_visitor_typed_never_travels_in_the_cookie(app, client):
     raw = repr(data)
     for private in (valid_id_number(seq=555), "13912340000", "钱多多"):
         assert private not in raw and private not in cookie.value
-    from kiosk.visitor.drafts import drafts
+    from kiosk.touchscreen.drafts import drafts
     assert len(drafts(app)) == 1
     client.post("/restart", data={"csrf_token": csrf_token(client.get("/").get_data(as_text=True))})
     assert len(drafts(app)) == 0

@@ -15,8 +15,8 @@ from flask_login import LoginManager
 
 from ..extensions import db
 from ..models import StaffUser
-from ..timeutil import utcnow
-from .rules import idle_signed_out
+from petition.clock import utcnow
+from appkit.signin import idle_signed_out
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 login_manager = LoginManager()

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import SignInFailure, StaffUser
-from . import passwords
-from .rules import SignInLock
+from appkit import passwords
+from appkit.signin import SignInLock
 
 ROLES = ("receptionist", "supervisor", "admin")
 # Each role may do what the roles before it may.

@@ -8,9 +8,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..timeutil import utcnow
+from petition.clock import utcnow
 from . import bp, operations
-from .rules import mark_active
+from appkit.signin import mark_active
 from .forms import SignInForm, SignOutForm
 
 

@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..models import Case
-from ..timeutil import local_date
+from petition.clock import local_date
 
 DECISION_DAYS = 15
 REPLY_DAYS = 60

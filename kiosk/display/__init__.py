@@ -12,8 +12,8 @@ from datetime import datetime, time
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, request
 
-from ..queue import operations as queue
-from ..timeutil import SHANGHAI, local, local_date, utcnow
+from kiosk.calling import operations as queue
+from petition.clock import SHANGHAI, local, local_date, utcnow
 
 bp = Blueprint("display", __name__)
 

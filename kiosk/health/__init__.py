@@ -25,7 +25,7 @@ def healthz():
     report.update(database="ok", migrations="current" if current else "pending",
                   migration_revision=sorted(applied), ok=current)
     if current:
-        from sync.agent import status as sync_status
+        from ..sync_agent.agent import status as sync_status
 
         sync = sync_status()
         report["sync"] = {key: sync[key] for key in

@@ -26,8 +26,8 @@ from printer.transport import PrinterError, PrinterPort, PrinterStatus, open_pri
 
 from ..extensions import db
 from ..models import PrintJob, Visit
-from ..timeutil import utcnow
-from ..visits.catalog import SERVICES
+from petition.clock import utcnow
+from petition.vocabulary import SERVICES
 from ..visits.operations import waiting_ahead
 
 log = logging.getLogger(__name__)

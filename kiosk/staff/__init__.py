@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from . import admin, cases, console, documents, printing, supervisor, syncing, visits  # noqa: E402,F401  (routes register on bp)
+from . import admin, cases, console, documents, print_jobs, supervisor, syncing, visits  # noqa: E402,F401  (routes register on bp)

@@ -13,7 +13,7 @@ from ..auth.forms import ROLE_LABELS, UserForm
 from ..auth.routes import role_required
 from ..extensions import db
 from ..models import StaffUser
-from ..timeutil import utcnow
+from petition.clock import utcnow
 from . import bp
 
 

@@ -17,9 +17,9 @@ from ..auth.routes import role_required
 from ..cases import states
 from ..extensions import db
 from ..models import Case, Visit
-from ..privacy import mask_id_number, mask_name, mask_phone
-from ..timeutil import local, local_date, utcnow
-from ..visits.catalog import CASE_STATUS, CATEGORIES
+from petition.privacy import mask_id_number, mask_name, mask_phone
+from petition.clock import local, local_date, utcnow
+from petition.vocabulary import CASE_STATUS, CATEGORIES
 from . import bp
 from .forms import AcceptForm, AnswerForm, AssignForm, CloseForm, ExtendForm, ForwardForm, NotAcceptForm
 from .visits import body_choices

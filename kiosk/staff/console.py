@@ -1,6 +1,6 @@
 """The receptionist's console: the window, the waiting queue, calling.
 
-Views parse the button and call kiosk/queue/operations.py. The queue panel
+Views parse the button and call kiosk/calling/operations.py. The queue panel
 is also served alone (with an ETag) so the console refreshes it in the
 background and sees tickets another window took.
 """
@@ -20,13 +20,13 @@ from ..auth import PASSIVE_ENDPOINTS
 from ..auth.routes import role_required
 from ..extensions import db
 from ..models import PrintJob, Visit
-from ..privacy import mask_name
-from ..queue import operations as queue
-from ..timeutil import local, local_date, utcnow
-from ..visits.catalog import SERVICES
+from petition.privacy import mask_name
+from kiosk.calling import operations as queue
+from petition.clock import local, local_date, utcnow
+from petition.vocabulary import SERVICES
 from . import bp
 from .forms import ActionForm, CallNextForm, TransferForm, WindowForm
-from .printing import unprinted_tickets
+from .print_jobs import unprinted_tickets
 from .syncing import sync_panel
 
 

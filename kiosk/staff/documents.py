@@ -21,8 +21,8 @@ from ..auth.routes import role_required
 from ..cases import states
 from ..extensions import db
 from ..models import Case, Visit
-from ..timeutil import local, local_date, utcnow
-from ..visits.catalog import CATEGORIES
+from petition.clock import local, local_date, utcnow
+from petition.vocabulary import CATEGORIES
 from . import bp
 from .figures import figures, month_bounds
 

@@ -10,8 +10,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from wtforms import Form
 from wtforms.fields.choices import SelectChoice
 
-from ..validation import InvalidEntry, clean_id_number, clean_phone
-from ..visits.catalog import CATEGORIES, MAX_GROUP_SIZE, MAX_REPRESENTATIVES, SERVICES
+from petition.identity import InvalidEntry, clean_id_number, clean_phone
+from petition.vocabulary import CATEGORIES, MAX_GROUP_SIZE, MAX_REPRESENTATIVES, SERVICES
 from ..cases.states import MAX_EXTENSION_DAYS, SATISFACTION
 
 MAX_MATERIALS = 6

@@ -10,9 +10,9 @@ from ..auth.routes import role_required
 from ..cases.states import DISPOSITIONS, SATISFACTION
 from ..extensions import db
 from ..models import AuditEntry, Visit
-from ..privacy import mask_address, mask_id_number, mask_name, mask_phone
-from ..timeutil import local, local_date, utcnow
-from ..visits.catalog import CATEGORIES, CASE_STATUS
+from petition.privacy import mask_address, mask_id_number, mask_name, mask_phone
+from petition.clock import local, local_date, utcnow
+from petition.vocabulary import CATEGORIES, CASE_STATUS
 from . import bp
 from .figures import csv_text, figures, month_bounds
 

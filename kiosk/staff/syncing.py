@@ -2,7 +2,7 @@
 
 The console shows when records last reached the office, the last error and
 how many records wait to be sent; the button starts a sync in the background
-(sync/background.py) so the receptionist's page never waits on the network.
+(kiosk/sync_agent/background.py) so the receptionist's page never waits on the network.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from datetime import datetime
 from flask import current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 
-from sync import agent
-from sync.background import background
+from ..sync_agent import agent
+from ..sync_agent.background import background
 
 from ..auth.routes import role_required
-from ..timeutil import local
+from petition.clock import local
 from . import bp
 from .forms import ActionForm
 

@@ -18,9 +18,9 @@ from ..cases import states
 from ..extensions import db
 from ..models import Body, Visit
 from ..printing.operations import latest_ticket_job
-from ..queue import operations as queue
-from ..timeutil import local, local_date, utcnow
-from ..visits.catalog import CASE_STATUS, CATEGORIES, MAX_REPRESENTATIVES, SERVICES, VISIT_STATUS
+from kiosk.calling import operations as queue
+from petition.clock import local, local_date, utcnow
+from petition.vocabulary import CASE_STATUS, CATEGORIES, MAX_REPRESENTATIVES, SERVICES, VISIT_STATUS
 from . import bp, operations
 from .console import my_window
 from .forms import ActionForm, LinkCaseForm, RegistrationForm, TransferForm

@@ -17,11 +17,11 @@ from datetime import datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from .. import querycode
+from petition import querycode
 from ..extensions import db
 from ..models import Case, Person, PrintJob, Visit
-from ..timeutil import local_date
-from .catalog import SERVICES
+from petition.clock import local_date
+from petition.vocabulary import SERVICES
 
 
 @dataclass

@@ -7,16 +7,11 @@ so a test can assert that nothing left the kiosk.
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
 
 from bench.browser import VIEWPORTS, launch
-from tests.conftest import unavailable
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
-
+from tests.support.apps import unavailable
+from tests.support.browser import Recorder
 
 @pytest.fixture(scope="session")
 def chromium():
@@ -39,21 +34,6 @@ def chromium():
     manager.__exit__(None, None, None)
 
 
-class Recorder:
-    """Every request a page made, to assert all of them went to the kiosk."""
-
-    def __init__(self):
-        self.urls: list[str] = []
-
-    def __call__(self, request):
-        self.urls.append(request.url)
-
-    def outside(self, base: str) -> list[str]:
-        kiosk = urlsplit(base).netloc
-        return [url for url in self.urls
-                if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != kiosk]
-
-
 @pytest.fixture
 def open_page(chromium):
     """open_page(orientation) -> (page, recorder), a fresh context each time (no shared cookies)."""
@@ -72,8 +52,3 @@ def open_page(chromium):
     yield open_
     for context in contexts:
         context.close()
-
-
-def screenshot(page, name: str, orientation: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-{orientation}.png"), full_page=True)

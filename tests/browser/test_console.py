@@ -14,8 +14,7 @@ import pytest
 
 from kiosk.auth import operations as accounts
 from kiosk.extensions import db
-from tests.browser.staff import sign_in
-from tests.staff.conftest import PASSWORD, take_tickets
+from tests.support.staff import PASSWORD, sign_in_page, take_tickets
 
 pytestmark = pytest.mark.browser
 
@@ -54,8 +53,8 @@ def test_a_call_reaches_the_display_and_the_other_console(app, live_server, brow
 
     first = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     second = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    sign_in(first, live_server, "rita")
-    sign_in(second, live_server, "rick")
+    sign_in_page(first, live_server, "rita")
+    sign_in_page(second, live_server, "rick")
     with second.expect_navigation():
         second.select_option("select[name=window]", "2")  # submits itself
     assert second.locator("section.mine h2").inner_text() == "2号窗口"
@@ -104,7 +103,7 @@ def test_a_visit_is_registered_decided_printed_and_counted_in_the_browser(app, l
     page.goto(f"{live_server}/staff/")
     page.wait_for_url(f"{live_server}/staff/sign-in*")
     page.screenshot(path=str(SHOTS / "sign-in-1366.png"))
-    sign_in(page, live_server, "rita")
+    sign_in_page(page, live_server, "rita")
     page.click("button[data-call-next]")
     page.wait_for_url(f"{live_server}/staff/visits/*")
 
@@ -135,7 +134,7 @@ def test_a_visit_is_registered_decided_printed_and_counted_in_the_browser(app, l
     page.screenshot(path=str(SHOTS / "cases-1366.png"), full_page=True)
 
     boss = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    sign_in(boss, live_server, "sam")
+    sign_in_page(boss, live_server, "sam")
     boss.goto(f"{live_server}/staff/figures")
     kpis = boss.inner_text(".figures")
     assert "2" in kpis and "受理" in kpis
@@ -151,7 +150,7 @@ def test_an_idle_console_goes_to_the_sign_in_page_by_itself(app, live_server, br
         db.session.commit()
     app.config["KIOSK_STAFF_IDLE_MINUTES"] = 0.05  # three seconds
     page = browser.new_page(viewport={"width": 1366, "height": 768})
-    sign_in(page, live_server, "rita")
+    sign_in_page(page, live_server, "rita")
     # The background refresh finds the session over and leaves the console.
     page.wait_for_url(f"{live_server}/staff/sign-in?next=%2Fstaff%2F", timeout=10000)
     assert "一段时间未操作" in page.inner_text(".flashes")

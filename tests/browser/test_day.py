@@ -16,10 +16,9 @@ from bench.browser import VIEWPORTS, walk
 from kiosk.auth import operations as accounts
 from kiosk.extensions import db
 from kiosk.models import Case, PrintJob, Visit
-from tests.helpers import valid_id_number
-from tests.printer_support.virtual_printer import PtyPrinter, Scenario
-from tests.browser.staff import sign_in
-from tests.staff.conftest import PASSWORD
+from tests.support.touchscreen import valid_id_number
+from tests.support.virtual_printer import PtyPrinter, Scenario
+from tests.support.staff import PASSWORD, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +40,7 @@ def test_a_day_from_the_touch_screen_to_the_figures(app, live_server, chromium):
         assert b"A001" in bytes(printer.received)
 
     console = chromium.new_context(viewport={"width": 1366, "height": 768}).new_page()
-    sign_in(console, live_server, "rita")
+    sign_in_page(console, live_server, "rita")
     assert console.locator('[data-ticket="A001"]').count() == 1
     console.click("button[data-call-next]")
     console.wait_for_url(f"{live_server}/staff/visits/*")
@@ -74,7 +73,7 @@ def test_a_day_from_the_touch_screen_to_the_figures(app, live_server, chromium):
         assert db.session.scalars(select(PrintJob.status)).all() == ["printed"]
 
     boss = chromium.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    sign_in(boss, live_server, "sam")
+    sign_in_page(boss, live_server, "sam")
     boss.goto(f"{live_server}/staff/figures")
     figures = boss.inner_text(".figures")
     assert "满意" in figures and "100" in figures  # 办结率 of the day's one case

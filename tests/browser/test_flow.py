@@ -13,9 +13,9 @@ from sqlalchemy import select
 from bench.browser import tap_keys, tap_submit, walk
 from kiosk.extensions import db
 from kiosk.models import PrintJob, Visit
-from tests.browser.conftest import screenshot
-from tests.browser.standards import check
-from tests.helpers import valid_id_number
+from tests.support.browser import screenshot
+from tests.support.standards import check
+from tests.support.touchscreen import valid_id_number
 
 pytestmark = pytest.mark.browser
 

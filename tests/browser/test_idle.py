@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from bench.browser import tap_keys, walk
-from tests.browser.conftest import screenshot
-from tests.browser.standards import check
-from tests.helpers import valid_id_number
+from tests.support.browser import screenshot
+from tests.support.standards import check
+from tests.support.touchscreen import valid_id_number
 
 pytestmark = pytest.mark.browser
 

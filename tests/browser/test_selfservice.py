@@ -14,10 +14,10 @@ from sqlalchemy import select
 from bench.browser import tap_keys, tap_submit
 from kiosk.extensions import db
 from kiosk.models import Case, Person, PrintJob, Visit
-from tests.browser.conftest import screenshot
-from tests.browser.standards import check
-from tests.card_reader_sim import CARD, SimulatedReader, card, reply
-from tests.helpers import valid_id_number
+from tests.support.browser import screenshot
+from tests.support.standards import check
+from tests.support.card_reader import CARD, SimulatedReader, card, reply
+from tests.support.touchscreen import valid_id_number
 
 pytestmark = pytest.mark.browser
 
@@ -122,7 +122,7 @@ def test_a_whole_registration_by_card_and_keyboard(app, live_server, open_page, 
 
 
 def test_lookup_by_code_and_by_scanner(app, live_server, open_page, client):
-    from tests.helpers import confirm, walk_to_review
+    from tests.support.touchscreen import confirm, walk_to_review
     confirm(client, walk_to_review(client))
     with app.app_context():
         code = db.session.scalars(select(Visit.query_code)).one()

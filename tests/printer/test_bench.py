@@ -1,6 +1,6 @@
 """The bench returns its figures in the agreed shape and within targets."""
 
-from printer.bench import run
+from bench.printer import run
 
 
 def test_bench_figures():

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from printer.bench import register_rows
+from bench.printer import register_rows
 from printer.documents import (
     FontNotFoundError,
     MonthlyStatistics,

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from printer.escpos import PLACEHOLDER, TICKET_MAX_BYTES, encode, printable_text, qr_commands
 from printer.receipt import PAPER_58MM, PAPER_80MM, QR, Cut, Divider, Feed, Receipt, Text
 from printer.ticket import build_ticket, sample_ticket_data
-from printer_support.escpos_parser import ParseError, check_job, parse
+from tests.support.escpos_parser import ParseError, check_job, parse
 
 HEAD = b"\x1b@\x1c&"
 CUT = b"\x1dVB\x00"

@@ -16,8 +16,8 @@ from printer.transport import (
     print_receipt,
     send_job,
 )
-from printer_support.escpos_parser import check_job
-from printer_support.virtual_printer import PtyPrinter, Scenario, TcpPrinter
+from tests.support.escpos_parser import check_job
+from tests.support.virtual_printer import PtyPrinter, Scenario, TcpPrinter
 
 # An answering printer replies at once and read() returns as soon as the byte
 # arrives, so a long status timeout costs nothing and keeps a loaded CI

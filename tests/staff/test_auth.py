@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.models import SignInFailure, StaffUser
-from tests.helpers import csrf_token
+from tests.support.touchscreen import csrf_token
 
-from .conftest import PASSWORD, post_form, sign_in, take_tickets
+from tests.support.staff import PASSWORD, post_form, sign_in, take_tickets
 
 STAFF_GETS = ["/staff/", "/staff/queue/panel", "/staff/cases", "/staff/cases?show=overdue",
               "/staff/figures", "/staff/figures.csv", "/staff/audit", "/staff/admin/users",
@@ -94,7 +94,7 @@ def test_the_lock_ends_after_fifteen_minutes(app, staff):
     from datetime import timedelta
 
     from kiosk.auth.operations import SignInRefused, authenticate
-    from kiosk.timeutil import utcnow
+    from petition.clock import utcnow
 
     now = utcnow()
     with app.app_context():
@@ -174,7 +174,7 @@ JUNK = ["", "x" * 5000, "-1", "9999999999999999999999", "<script>", "2026-02-30"
 
 
 def test_no_form_input_makes_a_server_error(app, staff, ids):
-    from .conftest import sign_in
+    from tests.support.staff import sign_in
 
     client = app.test_client()
     sign_in(client, "ada")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kiosk.queue import bench
+from bench import queue as bench
 
 pytestmark = pytest.mark.slow
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from kiosk.extensions import db
 from kiosk.models import AuditEntry, Case, Visit
 from kiosk.staff.figures import csv_text, safe_cell
-from kiosk.timeutil import local_date, utcnow
-from tests.helpers import csrf_token
+from petition.clock import local_date, utcnow
+from tests.support.touchscreen import csrf_token
 
-from .conftest import take_tickets
+from tests.support.staff import take_tickets
 
 
 def case_of(app, visit_id):
@@ -123,7 +123,7 @@ def test_the_audit_log_page_lists_changes_for_supervisors(app, supervisor):
 
 
 def test_the_admin_adds_an_account_on_the_accounts_page(app, staff):
-    from .conftest import sign_in
+    from tests.support.staff import sign_in
 
     admin = app.test_client()
     sign_in(admin, "ada")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import wave
 from pathlib import Path
 
-from kiosk.queue import operations as queue
-from kiosk.timeutil import utcnow
+from kiosk.calling import operations as queue
+from petition.clock import utcnow
 
-from .conftest import take_tickets
+from tests.support.staff import take_tickets
 
 ROOT = Path(__file__).resolve().parents[2]
 

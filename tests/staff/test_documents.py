@@ -9,10 +9,10 @@ import pytest
 
 from kiosk.extensions import db
 from kiosk.models import Visit
-from tests.conftest import unavailable
-from tests.helpers import csrf_token
+from tests.support.apps import unavailable
+from tests.support.touchscreen import csrf_token
 
-from .conftest import take_tickets
+from tests.support.staff import take_tickets
 
 
 def pdf_text(content: bytes, tmp_path) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import free_port, unavailable
-from tests.sync_support import (Server, make_central, postgres_available, postgres_database,
+from tests.support.apps import free_port, unavailable
+from tests.support.central import (Server, make_central, postgres_available, postgres_database,
                                 register_kiosk)
 
 
@@ -24,7 +24,7 @@ def central_database(request, tmp_path):
 def central_app(central_database, tmp_path):
     app = make_central(tmp_path / "central-instance", central_database)
     yield app
-    from sync.central.extensions import db
+    from central.extensions import db
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -56,7 +56,7 @@ def postgres_central(tmp_path):
     with postgres_database() as url:
         app = make_central(tmp_path / "central-pg", url)
         yield app
-        from sync.central.extensions import db
+        from central.extensions import db
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -68,7 +68,7 @@ def second_kiosk(tmp_path, template_db):
     import shutil
 
     from kiosk import create_app
-    from tests.conftest import make_config
+    from tests.support.apps import make_config
 
     instance = tmp_path / "kiosk-two"
     instance.mkdir()
@@ -82,7 +82,7 @@ def second_kiosk(tmp_path, template_db):
 
 @pytest.fixture
 def proxy(central_server):
-    from tests.sync_support.proxy import FaultProxy
+    from tests.support.proxy import FaultProxy
 
     proxy = FaultProxy(central_server.port)
     yield proxy

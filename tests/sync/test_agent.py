@@ -11,10 +11,11 @@ from sqlalchemy import select, text
 
 from kiosk.extensions import db
 from kiosk.models import Case, Person
-from sync import agent, protocol
-from sync.central.operations import set_handling
-from tests.conftest import free_port
-from tests.sync_support import assert_same_records, make_visits
+from kiosk.sync_agent import agent, schedule
+from sync import protocol
+from central.operations import set_handling
+from tests.support.apps import free_port
+from tests.support.central import assert_same_records, make_visits
 
 KIOSK = "kiosk-test"
 
@@ -108,15 +109,15 @@ def test_backoff_is_full_jitter_capped_at_fifteen_minutes():
 
 
 def test_each_kiosk_has_its_own_nightly_minute_inside_the_window():
-    minutes = {agent.nightly_minute(f"kiosk-{n}", "01:00-05:00") for n in range(300)}
+    minutes = {schedule.nightly_minute(f"kiosk-{n}", "01:00-05:00") for n in range(300)}
     assert all(60 <= minute < 300 for minute in minutes) and len(minutes) > 100
-    assert agent.nightly_minute("hall-2", "01:00-05:00") == agent.nightly_minute("hall-2", "01:00-05:00")
-    at = agent.next_nightly_run(datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc), "hall-2",
+    assert schedule.nightly_minute("hall-2", "01:00-05:00") == schedule.nightly_minute("hall-2", "01:00-05:00")
+    at = schedule.next_nightly_run(datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc), "hall-2",
                                 "01:00-05:00")
-    local = at.astimezone(agent.SHANGHAI)
+    local = at.astimezone(schedule.SHANGHAI)
     assert local.date().isoformat() == "2026-11-24" and 1 <= local.hour < 5
-    with pytest.raises(ValueError, match="KIOSK_SYNC_WINDOW"):
-        agent.parse_window("late")
+    with pytest.raises(ValueError, match="HH:MM-HH:MM"):
+        schedule.parse_window("late")
 
 
 def test_sync_now_without_configuration_says_what_to_set(runner):

@@ -10,43 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from sync import protocol
-from sync.central.extensions import db
-from sync.central.operations import set_handling
-from tests.sync_support import register_kiosk
-
-KIOSK = "kiosk-test"
-NOW = datetime(2026, 11, 23, 12, 0)
-
-
-def person(pid: str, version: int, seq: int, *, name: str = "张三", kiosk: str = KIOSK) -> dict:
-    return protocol.encode_row("person", {
-        "id": pid, "kiosk_id": kiosk, "name": name, "gender": None, "id_number": "370102198001011234",
-        "phone": "13800000000", "address": None, "is_deputy": False, "version": version,
-        "created_at": NOW, "updated_at": NOW}, seq)
-
-
-def case(cid: str, version: int = 1, seq: int = 1) -> dict:
-    return protocol.encode_row("case", {
-        "id": cid, "kiosk_id": KIOSK, "person_id": None, "category": "suggestion", "body_name": None,
-        "matter": "路灯不亮", "request": None, "status": "registered", "registered_on": NOW.date(),
-        "urgent": False, "joint_supervision": False, "version": version,
-        "created_at": NOW, "updated_at": NOW}, seq)
-
-
-def push(client, key, records, *, table="person", kiosk=KIOSK, sender=None, clock=None,
-         headers=None):
-    body = protocol.pack({"kiosk_id": sender or kiosk, "table": table, "records": records})
-    signed = protocol.sign(kiosk, key, "POST", protocol.PUSH_PATH, body, now=clock or time.time())
-    signed.update(headers or {})
-    return client.post(protocol.PUSH_PATH, data=body,
-                       headers={**signed, "Content-Encoding": "gzip"}), signed, body
-
-
-def pull(client, key, after="0-0", *, kiosk=KIOSK, limit=500):
-    path = f"{protocol.CHANGES_PATH}?after={after}&limit={limit}"
-    signed = protocol.sign(kiosk, key, "GET", path, b"", now=time.time())
-    return client.get(path, headers=signed)
-
+from central.extensions import db
+from central.operations import set_handling
+from tests.support.central import KIOSK, NOW, case, person, pull, push, register_kiosk
 
 @pytest.fixture
 def key(central_app):
@@ -75,7 +41,7 @@ def test_only_a_newer_version_overwrites(central_app, central_client, key):
     newer, _, _ = push(central_client, key, [person("p1", 3, 8, name="更新")])
     assert newer.json["applied"] == 1
     with central_app.app_context():
-        from sync.central.models import person as table
+        from central.models import person as table
         assert db.session.execute(db.select(table.c.name, table.c.version)).one() == ("更新", 3)
 
 
@@ -83,7 +49,7 @@ def test_a_batch_may_hold_two_copies_of_a_row_and_the_newest_wins(central_app, c
     response, _, _ = push(central_client, key, [person("p1", 2, 5, name="二"), person("p1", 1, 4)])
     assert response.status_code == 200 and response.json["applied"] == 1
     with central_app.app_context():
-        from sync.central.models import person as table
+        from central.models import person as table
         assert db.session.execute(db.select(table.c.name)).scalar_one() == "二"
 
 
@@ -130,7 +96,7 @@ def test_a_kiosk_cannot_send_or_overwrite_another_kiosks_records(central_app, ce
                              kiosk="kiosk-other", sender=KIOSK)
     assert named_other.status_code == 403
     with central_app.app_context():
-        from sync.central.models import person as table
+        from central.models import person as table
         assert db.session.execute(db.select(table.c.name, table.c.kiosk_id)).all() == \
             [("本机", KIOSK)]
 
@@ -214,7 +180,7 @@ def test_a_central_server_on_china_time_still_accepts_a_kiosk_on_time(central_cl
 
 
 def test_the_offices_handling_date_is_the_shanghai_calendar_day(central_app, central_client, key):
-    from sync.central.models import case
+    from central.models import case
 
     push(central_client, key, [protocol.encode_row("case", {
         "id": "c-day", "kiosk_id": KIOSK, "category": "appeal", "status": "registered",

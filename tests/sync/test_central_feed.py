@@ -10,10 +10,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from sync.central.extensions import db
-from sync.central.operations import changes_after, set_handling
-from tests.sync.test_central_api import KIOSK, case, push
-from tests.sync_support import register_kiosk
+from central.extensions import db
+from central.operations import changes_after, set_handling
+from tests.support.central import KIOSK, case, push
+from tests.support.central import register_kiosk
 
 NOW = datetime(2026, 11, 23, 12, 0)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from sync import agent
-from sync.background import background
-from tests.staff.conftest import post_form, sign_in, staff  # noqa: F401  (fixture)
-from tests.sync_support import assert_same_records, make_visits
+from kiosk.sync_agent import agent
+from kiosk.sync_agent.background import background
+from tests.support.staff import post_form, sign_in
+from tests.support.central import assert_same_records, make_visits
 
 
 def signed_in_receptionist(app):

@@ -8,12 +8,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from kiosk.timeutil import local_date, utcnow
+from petition.clock import local_date, utcnow
 from sync import protocol
-from sync.central.extensions import db
-from sync.central.models import DeskAudit
-from tests.sync.test_central_api import KIOSK, push
-from tests.sync_support import register_kiosk
+from central.extensions import db
+from central.models import DeskAudit
+from tests.support.central import KIOSK, push
+from tests.support.central import register_kiosk
 
 NOW = datetime(2026, 11, 23, 12, 0)
 PASSWORD = "correct horse battery"
@@ -106,7 +106,7 @@ def test_setting_the_handling_reaches_the_change_feed_and_the_audit(central_app,
     assert cases_on(desk.get("/desk/?due=overdue")) == []
     assert cases_on(desk.get("/desk/?status=accepted")) == ["old"]
     with central_app.app_context():
-        from sync.central.operations import changes_after
+        from central.operations import changes_after
         feed = changes_after(KIOSK, None, 10, now=NOW)["changes"]
         actions = db.session.scalars(select(DeskAudit.action).order_by(DeskAudit.id)).all()
     assert [(c["case_id"], c["central_status"], c["reply_text"]) for c in feed] == [
@@ -158,8 +158,8 @@ def test_a_disabled_desk_user_is_signed_out_at_once(desk, central_app):
 
 
 def test_the_one_extension_moves_the_desks_due_date(desk, central_app):
-    from sync.central.desk.operations import Filters, due_on, list_cases
-    from sync.central.models import case
+    from central.desk.operations import Filters, due_on, list_cases
+    from central.models import case
 
     today = local_date(utcnow())
     with central_app.app_context():

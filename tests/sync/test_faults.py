@@ -18,9 +18,9 @@ import pytest
 
 from kiosk.extensions import db
 from kiosk.models import Case
-from sync import agent
-from sync.central.operations import set_handling
-from tests.sync_support import assert_same_records, make_visits, register_kiosk
+from kiosk.sync_agent import agent
+from central.operations import set_handling
+from tests.support.central import assert_same_records, make_visits, register_kiosk
 
 KIOSK = "kiosk-test"
 

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from kiosk import create_app
 from kiosk.extensions import db
-from tests.conftest import make_config
+from tests.support.apps import make_config
 
 
 def test_upgrading_a_kiosk_with_records_numbers_them_and_continues_after_them(tmp_path):

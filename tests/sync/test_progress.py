@@ -6,10 +6,10 @@ from datetime import datetime
 
 import pytest
 
-from sync.central.operations import set_handling
-from tests.sync.test_central_api import KIOSK, case, push
+from central.operations import set_handling
+from tests.support.central import KIOSK, case, push
 from sync import protocol
-from tests.sync_support import register_kiosk
+from tests.support.central import register_kiosk
 
 NOW = datetime(2026, 11, 23, 12, 0)
 

@@ -1,0 +1,70 @@
+"""Settings declared once: name, default, type and one line of help.
+
+Each app lists its own `Setting`s (kiosk/settings.py, central/settings.py);
+its factory reads the defaults, then `config.py` in its instance folder, then
+the environment. The README's configuration tables are checked against those
+lists by a test, so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+
+def parse_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a yes/no value: {value!r}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+    prefix: str = "KIOSK"
+
+    @property
+    def env_name(self) -> str:
+        return f"{self.prefix}_{self.name}"
+
+
+def defaults(settings: tuple[Setting, ...]) -> dict[str, Any]:
+    """The default configuration, keyed as the app config uses it (KIOSK_*, CENTRAL_*)."""
+    return {setting.env_name: setting.default for setting in settings}
+
+
+def from_environ(environ: Mapping[str, str], settings: tuple[Setting, ...]) -> dict[str, Any]:
+    """Parse every variable of `settings` that is set; a bad value fails loudly at start."""
+    values = {}
+    for setting in settings:
+        raw = environ.get(setting.env_name)
+        if raw is None:
+            continue
+        try:
+            values[setting.env_name] = setting.parse(raw)
+        except ValueError as error:
+            raise RuntimeError(f"{setting.env_name}={raw!r} is not valid: {error}") from error
+    return values
+
+
+def instance_secret(path: os.PathLike) -> str:
+    """A random secret made once and kept in the instance folder, readable by the owner only."""
+    try:
+        with open(path) as handle:
+            return handle.read().strip()
+    except FileNotFoundError:
+        pass
+    import secrets
+
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,81 @@
+"""The receiver API the kiosk agents talk to: push a batch, pull the change feed.
+
+Every answer is JSON; every refusal says why in `error` (a code) and `message`
+(a sentence). Views are thin: authenticate, parse, call an operation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from sync import protocol
+from . import operations
+from .operations import CentralError
+
+bp = Blueprint("sync_api", __name__, url_prefix=protocol.API_PREFIX)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _signed_path() -> str:
+    query = request.query_string.decode("latin-1")
+    return request.path + (f"?{query}" if query else "")
+
+
+def _authenticate(body: bytes):
+    try:
+        return operations.authenticate(request.method, _signed_path(), request.headers, body,
+                                       now=_now())
+    except CentralError as error:
+        if error.code not in ("unknown_kiosk",):
+            # Shown per kiosk to the office (`kiosk list`): a wrong clock, a stale key.
+            operations.note_error(request.headers.get(protocol.HEADER_KIOSK, ""),
+                                  f"{error.code}: {error.message}", now=_now())
+        raise
+
+
+@bp.post("/push")
+def push():
+    body = request.get_data(cache=False)
+    kiosk = _authenticate(body)
+    try:
+        payload = protocol.unpack(body, gzipped=request.headers.get("Content-Encoding") == "gzip")
+        sender, table, rows = protocol.parse_push(payload)
+    except protocol.ProtocolError as error:
+        operations.note_error(kiosk.id, error.message, now=_now())
+        raise CentralError(400, error.code, error.message) from error
+    if sender != kiosk.id:
+        raise CentralError(403, "wrong_kiosk",
+                           f"the batch names kiosk {sender!r} but was signed by {kiosk.id!r}")
+    result = operations.ingest(kiosk.id, table, rows, now=_now())
+    return {"table": result.table, "received": result.received, "applied": result.applied,
+            "acked_seq": result.acked_seq}
+
+
+@bp.get("/changes")
+def changes():
+    kiosk = _authenticate(b"")
+    limit = min(request.args.get("limit", type=int) or current_app.config["CENTRAL_PULL_LIMIT"],
+                current_app.config["CENTRAL_PULL_LIMIT"])
+    return operations.changes_after(kiosk.id, request.args.get("after"), max(limit, 1), now=_now())
+
+
+@bp.get("/time")
+def server_time():
+    """Unsigned: lets an operator (or a kiosk's error message) compare clocks."""
+    return {"utc": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
+@bp.errorhandler(CentralError)
+def central_error(error: CentralError):
+    return {"error": error.code, "message": error.message}, error.status
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    return {"error": error.name.lower().replace(" ", "_"), "message": error.description}, error.code

@@ -1,0 +1,113 @@
+"""Central office CLI: `flask --app central kiosk add|revoke|list`, `case set`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Kiosk
+from .operations import CentralError, add_kiosk, records_held, revoke_kiosk, set_handling
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(kiosk_group)
+    app.cli.add_command(case_group)
+    app.cli.add_command(staff_group)
+
+
+kiosk_group = AppGroup("kiosk", help="Kiosks allowed to sync, and their credentials.")
+
+
+@kiosk_group.command("add")
+@click.argument("kiosk_id")
+@click.option("--name", required=True, help="Where the kiosk stands, e.g. 历下区人大信访接待室.")
+def kiosk_add(kiosk_id: str, name: str):
+    """Register KIOSK_ID and print its credential, once; again for a kiosk issues a new one."""
+    kiosk_id = kiosk_id.strip()
+    if not kiosk_id or len(kiosk_id) > 64 or not kiosk_id.isprintable() or " " in kiosk_id:
+        raise click.BadParameter("1 to 64 printable characters without spaces", param_hint="KIOSK_ID")
+    key = add_kiosk(kiosk_id, name.strip(), now=_now())
+    click.echo(f"kiosk {kiosk_id} registered. Its credential, shown only this once:\n\n  {key}\n")
+    click.echo(f"On the kiosk set KIOSK_ID={kiosk_id} and KIOSK_SYNC_KEY=<the credential>.")
+
+
+@kiosk_group.command("revoke")
+@click.argument("kiosk_id")
+def kiosk_revoke(kiosk_id: str):
+    """End KIOSK_ID's credential: its requests are refused from now on."""
+    if not revoke_kiosk(kiosk_id, now=_now()):
+        raise click.ClickException(f"no kiosk {kiosk_id!r}; see `flask --app central kiosk list`")
+    click.echo(f"kiosk {kiosk_id} revoked")
+
+
+@kiosk_group.command("list")
+def kiosk_list():
+    for kiosk in db.session.scalars(select(Kiosk).order_by(Kiosk.id)):
+        held = records_held(kiosk.id)
+        click.echo(f"{kiosk.id:<16} {'active ' if kiosk.active else 'revoked'} {kiosk.name}  "
+                   f"last push {kiosk.last_push_at or '-'}  last pull {kiosk.last_pull_at or '-'}  "
+                   f"records {sum(held.values())}  last error {kiosk.last_error or '-'}")
+
+
+case_group = AppGroup("case", help="The office's handling of cases.")
+
+
+@case_group.command("set")
+@click.argument("case_id")
+@click.argument("status", type=click.Choice(["accepted", "forwarded", "assigned", "replied", "closed"]))
+@click.option("--reply", default=None, help="The reply text, sent back to the kiosk.")
+def case_set(case_id: str, status: str, reply: str | None):
+    """Set a case's handling status (and reply); the kiosk gets it on its next sync."""
+    try:
+        version = set_handling(case_id, status, reply_text=reply, now=_now())
+    except CentralError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"case {case_id}: {status} (central version {version})")
+
+
+staff_group = AppGroup("staff", help="Central office staff who sign in to the case desk.")
+
+
+@staff_group.command("add")
+@click.argument("username")
+@click.option("--name", required=True, help="The name shown on the desk and in the audit.")
+@click.password_option(help="Asked for when not given.")
+def staff_add(username: str, name: str, password: str):
+    """Create a desk user, or set a new password and re-activate an existing one."""
+    from appkit.passwords import hash_password
+    from .models import StaffUser
+
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise click.BadParameter("1 to 64 characters", param_hint="USERNAME")
+    if len(password) < 10:
+        raise click.BadParameter("at least 10 characters", param_hint="--password")
+    user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+    if user is None:
+        user = StaffUser(username=username, created_at=_now(), display_name=name, password_hash="")
+        db.session.add(user)
+    user.display_name, user.active, user.password_hash = name, True, hash_password(password)
+    db.session.commit()
+    click.echo(f"desk user {username} can sign in at /desk/login")
+
+
+@staff_group.command("disable")
+@click.argument("username")
+def staff_disable(username: str):
+    from .models import StaffUser
+
+    user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+    if user is None:
+        raise click.ClickException(f"no desk user {username!r}")
+    user.active = False
+    db.session.commit()
+    click.echo(f"desk user {username} disabled")

@@ -1,0 +1,157 @@
+"""The central office's database: every kiosk's records, and what the office did with them.
+
+The synced tables mirror the kiosks' kiosk-owned columns (declared once,
+in sync.protocol.TABLES) plus `kiosk_id` (the signed-in kiosk that sent the
+row), `sync_seq` (the kiosk's change number) and `received_at`. They carry no
+foreign keys: a replica takes rows in the order they arrive, and integrity is
+the kiosk's. The case table adds the central office's handling fields; each
+change of those gets a row in `case_change`, the feed the kiosks pull.
+
+Times are naive UTC. Models never commit: central/operations.py does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String,
+                        Table, Text)
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sync import protocol
+from .extensions import db
+
+_TYPES = {protocol.STR: Text, protocol.INT: Integer, protocol.BOOL: Boolean,
+          protocol.DATE: Date, protocol.DATETIME: DateTime}
+
+# A 64-bit sequence on PostgreSQL; SQLite only autoincrements an INTEGER primary key.
+BigSerial = BigInteger().with_variant(Integer, "sqlite")
+
+
+def _mirror(name: str, *extra: Column) -> Table:
+    columns = [Column("id", String(36), primary_key=True)]
+    for column, kind in protocol.TABLES[name].items():
+        if column == "id":
+            continue
+        nullable = column not in ("version", "kiosk_id", "created_at", "updated_at")
+        columns.append(Column(column, _TYPES[kind], nullable=nullable,
+                              index=column in ("query_code", "kiosk_id")))
+    if "kiosk_id" not in protocol.TABLES[name]:
+        columns.append(Column("kiosk_id", Text, nullable=False, index=True))
+    columns += [Column("sync_seq", BigInteger, nullable=False),
+                Column("received_at", DateTime, nullable=False)]
+    return Table(name, db.metadata, *columns, *extra)
+
+
+person = _mirror("person")
+visit = _mirror("visit")
+group_representative = _mirror("group_representative")
+material = _mirror("material")
+case = _mirror(
+    "case",
+    Column("central_status", String(20), index=True),
+    Column("reply_text", Text),
+    Column("central_accepted_on", Date),
+    Column("central_replied_on", Date),
+    Column("central_closed_on", Date),
+    Column("central_version", Integer, nullable=False, server_default="0"),
+    Column("central_updated_at", DateTime),
+)
+
+MIRRORS: dict[str, Table] = {"person": person, "case": case, "visit": visit,
+                             "group_representative": group_representative, "material": material}
+
+
+class Kiosk(db.Model):
+    """A kiosk the central office issued a credential to.
+
+    The credential is not stored: it is derived from the central secret and
+    `key_salt` (HMAC-SHA256), so a copy of this database alone cannot sign.
+    Revoking clears `active`; registering the kiosk again draws a new salt,
+    hence a new credential.
+    """
+
+    __tablename__ = "kiosk"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    key_salt: Mapped[str] = mapped_column(String(64), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_push_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_pull_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SeenNonce(db.Model):
+    """A request nonce already used by a kiosk; kept for twice the allowed clock skew."""
+
+    __tablename__ = "seen_nonce"
+
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)
+
+
+class CaseChange(db.Model):
+    """One change of a case's handling fields, numbered for the kiosks' pull feed.
+
+    `seq` comes from one increasing sequence. On PostgreSQL `xid` is the
+    writing transaction's id: the feed is ordered by (xid, seq) and serves only
+    transactions older than every one still running, so a change that commits
+    late can never fall behind a cursor already handed out. On SQLite writers
+    are serialised by the database lock and `xid` stays 0.
+    """
+
+    __tablename__ = "case_change"
+
+    seq: Mapped[int] = mapped_column(BigSerial, primary_key=True, autoincrement=True)
+    xid: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    case_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class DeskSignInFailure(db.Model):
+    """A failed sign-in to the desk, kept so repeated failures lock the account from that address."""
+
+    __tablename__ = "desk_sign_in_failure"
+    __table_args__ = (Index("ix_desk_sign_in_failure_lookup", "username", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class StaffUser(UserMixin, db.Model):
+    """A member of the central office's staff who signs in to the case desk."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+
+class DeskAudit(db.Model):
+    """Who at the central office viewed or changed which case, when (append-only by use)."""
+
+    __tablename__ = "desk_audit"
+
+    id: Mapped[int] = mapped_column(BigSerial, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    case_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,35 @@
+"""Every central office setting, declared once (CENTRAL_* environment variables).
+
+The same `Setting` declaration as the kiosk's, with its own prefix; the README's
+central configuration table is checked against this list by a test.
+"""
+
+from __future__ import annotations
+
+from appkit.settings import Setting
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("INSTANCE_PATH", "", str,
+            "Folder for the database and the secret key; empty means instance-central/ in the checkout.",
+            prefix="CENTRAL"),
+    Setting("DATABASE_URL", "", str,
+            "SQLAlchemy URL of the central database, e.g. postgresql+psycopg://user@host/jiedai; "
+            "empty means SQLite at instance-central/central.sqlite3.", prefix="CENTRAL"),
+    Setting("SECRET_KEY", "", str,
+            "Master secret from which every kiosk's credential is derived; empty means "
+            "instance-central/secret_key, made once (mode 0600).", prefix="CENTRAL"),
+    Setting("MAX_SKEW_SECONDS", 300, int,
+            "Clock difference between a kiosk and the central office beyond which requests are refused.",
+            prefix="CENTRAL"),
+    Setting("PULL_LIMIT", 500, int, "Most changes sent back to a kiosk in one answer.", prefix="CENTRAL"),
+    Setting("PROGRESS_PER_MINUTE", 20, int,
+            "Progress-page lookups allowed per address per minute.", prefix="CENTRAL"),
+    Setting("STAFF_IDLE_MINUTES", 15, int,
+            "Minutes without activity after which the case desk signs its user out.", prefix="CENTRAL"),
+    Setting("SIGN_IN_ATTEMPTS", 5, int,
+            "Failed sign-ins that lock a desk account from that address.", prefix="CENTRAL"),
+    Setting("SIGN_IN_LOCK_MINUTES", 15, int,
+            "How long those failures count and the lock lasts.", prefix="CENTRAL"),
+)
+
+BY_NAME = {setting.name: setting for setting in SETTINGS}

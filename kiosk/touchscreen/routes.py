@@ -1,0 +1,296 @@
+"""Routes of the touch screen.
+
+The visit being entered lives in the session as a draft until the visitor
+confirms; 重新开始 and the idle timeout clear the session, so nothing one
+visitor typed is reachable by the next (every page is also `no-store`).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+
+from flask import (current_app, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from printer.render import to_html
+
+from petition import querycode
+from ..extensions import db
+from ..i18n import LOCALES
+from ..models import Body, Visit
+from ..printing.operations import latest_ticket_job, ticket_receipt
+from ..printing.worker import worker
+from petition.clock import utcnow
+from ..visits import operations
+from petition.vocabulary import CATEGORIES, SERVICES
+from . import bp, card_reading
+from .drafts import drafts
+from . import progress as progress_rules
+from .forms import (AcknowledgeForm, ConfirmForm, IdentityForm, LanguageForm, MatterForm,
+                    RestartForm, StartForm)
+
+LOCAL_PATH = re.compile(r"/[A-Za-z0-9/_.~%?&=+-]*")
+STEPS = ("notice", "identity", "matter", "review")
+
+
+def _store():
+    return drafts(current_app._get_current_object())
+
+
+def _draft() -> dict | None:
+    draft = _store().get(session.get("draft_id"))
+    return draft if isinstance(draft, dict) and draft.get("service") in SERVICES else None
+
+
+def _require(step: str):
+    """The draft if the visitor has reached `step`, else where they should be."""
+    draft = _draft()
+    if draft is None:
+        return None, redirect(url_for(".welcome"))
+    if step != "notice" and not draft.get("acknowledged"):
+        return None, redirect(url_for(".notice"))
+    if step in ("matter", "review") and not draft.get("id_number"):
+        return None, redirect(url_for(".identity"))
+    if step == "review" and not draft.get("category"):
+        return None, redirect(url_for(".matter"))
+    return draft, None
+
+
+def _save(draft: dict) -> None:
+    draft_id = session.get("draft_id")
+    if not isinstance(draft_id, str):
+        draft_id = session["draft_id"] = _store().new_id()
+    _store().put(draft_id, draft)
+
+
+def _forget_visitor() -> None:
+    """Everything of this visitor: the draft in memory and the session."""
+    _store().discard(session.get("draft_id"))
+    session.clear()
+
+
+@bp.get("/")
+def welcome():
+    return render_template("touchscreen/welcome.html", form=StartForm(), services=SERVICES.values())
+
+
+@bp.post("/start")
+def start():
+    form = StartForm()
+    if not form.validate():
+        return redirect(url_for(".welcome"))
+    locale = session.get("locale")
+    _forget_visitor()
+    if locale in LOCALES:
+        session["locale"] = locale
+    _save({"service": form.service.data, "key": secrets.token_urlsafe(24)})
+    return redirect(url_for(".notice"))
+
+
+@bp.post("/restart")
+def restart():
+    # The CSRF token is checked like any form, but a stale one must still clear.
+    _forget_visitor()
+    return redirect(url_for(".welcome"))
+
+
+@bp.post("/language")
+def language():
+    form = LanguageForm()
+    target = url_for(".welcome")
+    if form.validate() and form.locale.data in LOCALES:
+        session["locale"] = form.locale.data
+        nxt = form.next.data or ""
+        # Only a path of this kiosk: no other host, and nothing (CR, LF) that could split headers.
+        if LOCAL_PATH.fullmatch(nxt) and not nxt.startswith("//"):
+            target = nxt
+    return redirect(target)
+
+
+@bp.route("/notice", methods=["GET", "POST"])
+def notice():
+    draft, elsewhere = _require("notice")
+    if elsewhere:
+        return elsewhere
+    form = AcknowledgeForm()
+    if form.validate_on_submit():
+        draft["acknowledged"] = True
+        _save(draft)
+        return redirect(url_for(".identity"))
+    return render_template("touchscreen/notice.html", form=form, back=url_for(".welcome"),
+                           service=SERVICES[draft["service"]], step=1)
+
+
+@bp.route("/identity", methods=["GET", "POST"])
+def identity():
+    draft, elsewhere = _require("identity")
+    if elsewhere:
+        return elsewhere
+    group = draft["service"] == "group"
+    form = IdentityForm(group=group, data=None if request.method == "POST" else {
+        key: draft.get(key) for key in ("id_number", "phone", "name", "address", "group_size",
+                                        "representative_count")})
+    if form.validate_on_submit():
+        card = draft.get("card")
+        if card and card.get("id_number") != form.id_number.data:
+            # The visitor typed another ID number: what the card said is not theirs.
+            draft.pop("card")
+        draft.update(id_number=form.id_number.data, phone=form.phone.data,
+                     name=(form.name.data or "").strip() or None,
+                     address=(form.address.data or "").strip() or None)
+        if group:
+            draft.update(group_size=form.group_size.data,
+                         representative_count=form.representative_count.data)
+        _save(draft)
+        return redirect(url_for(".matter"))
+    card_error = session.pop("card_error", None)
+    return render_template("touchscreen/identity.html", form=form, group=group,
+                           card=draft.get("card"), card_error=card_reading.reason(card_error),
+                           reader=bool(current_app.config["KIOSK_CARD_READER_URL"]),
+                           card_form=RestartForm(), back=url_for(".notice"),
+                           service=SERVICES[draft["service"]], step=2)
+
+
+@bp.post("/identity/card")
+def identity_card():
+    """读取身份证: read the card on the reader into the draft, for the visitor to confirm."""
+    draft, elsewhere = _require("identity")
+    if elsewhere:
+        return elsewhere
+    if not RestartForm().validate():
+        return redirect(url_for(".identity"))
+    outcome = card_reading.read_into(draft, current_app.config)
+    if outcome is None:
+        _save(draft)
+    else:
+        session["card_error"] = outcome
+    return redirect(url_for(".identity"))
+
+
+def _body_choices() -> list[SelectChoice]:
+    names = db.session.scalars(
+        select(Body.name).where(Body.active).order_by(Body.sort_order, Body.name)).all()
+    return [SelectChoice("", _("Not sure: the window will help"))] + [SelectChoice(name) for name in names]
+
+
+@bp.route("/matter", methods=["GET", "POST"])
+def matter():
+    draft, elsewhere = _require("matter")
+    if elsewhere:
+        return elsewhere
+    form = MatterForm(data=None if request.method == "POST" else {
+        "category": draft.get("category"), "body": draft.get("body_name") or "",
+        "matter": draft.get("matter") or "", "request": draft.get("request") or ""})
+    form.body.choices = _body_choices()
+    if form.validate_on_submit():
+        draft.update(category=form.category.data, body_name=form.body.data or None,
+                     matter=(form.matter.data or "").strip() or None,
+                     request=(form.request.data or "").strip() or None)
+        _save(draft)
+        return redirect(url_for(".review"))
+    return render_template("touchscreen/matter.html", form=form, categories=CATEGORIES,
+                           back=url_for(".identity"), service=SERVICES[draft["service"]], step=3)
+
+
+@bp.get("/review")
+def review():
+    draft, elsewhere = _require("review")
+    if elsewhere:
+        return elsewhere
+    return render_template("touchscreen/review.html", draft=draft, form=ConfirmForm(key=draft["key"]),
+                           service=SERVICES[draft["service"]], category=CATEGORIES[draft["category"]],
+                           back=url_for(".matter"), step=4)
+
+
+@bp.post("/confirm")
+def confirm():
+    form = ConfirmForm()
+    draft, elsewhere = _require("review")
+    if not form.validate():
+        return elsewhere or redirect(url_for(".review"))
+    key = form.key.data
+    visit = operations.find_by_key(key)
+    if visit is None:
+        if elsewhere or key != draft.get("key"):
+            # A stale page: this key never made a visit and its draft is gone.
+            return elsewhere or redirect(url_for(".review"))
+        visit = operations.register_visit(
+            operations.VisitDraft(
+                service=draft["service"], id_number=draft.get("id_number"),
+                phone=draft.get("phone"), name=draft.get("name"),
+                gender=(draft.get("card") or {}).get("sex"), address=draft.get("address"),
+                matter=draft.get("matter"), request=draft.get("request"),
+                group_size=draft.get("group_size") or 1,
+                representative_count=draft.get("representative_count") or 0,
+                category=draft.get("category"), body_name=draft.get("body_name"),
+                locale=session.get("locale") or current_app.config["KIOSK_DEFAULT_LOCALE"]),
+            kiosk_id=current_app.config["KIOSK_ID"], idempotency_key=key, now=utcnow())
+        job = latest_ticket_job(visit)
+        if job is not None and job.status == "pending":
+            worker(current_app._get_current_object()).submit(job.id)
+    session["ticket"] = visit.id
+    session.modified = True
+    return redirect(url_for(".ticket"))
+
+
+def _ticket_visit() -> Visit | None:
+    return db.session.get(Visit, session.get("ticket") or "")
+
+
+@bp.get("/ticket")
+def ticket():
+    visit = _ticket_visit()
+    if visit is None:
+        return redirect(url_for(".welcome"))
+    return render_template(
+        "touchscreen/ticket.html", visit=visit, service=SERVICES[visit.service],
+        query_code=querycode.display(visit.query_code),
+        waiting_ahead=operations.waiting_ahead(visit), print_job=latest_ticket_job(visit),
+        receipt=to_html(ticket_receipt(visit)),
+        waiting_area=current_app.config["KIOSK_WAITING_AREA"]
+        or _("Please take a seat in the waiting area and watch the screen for your number."),
+        restart_form=RestartForm())
+
+
+@bp.get("/ticket/print-status")
+def ticket_print_status():
+    """The ticket screen asks this until the slip is printed or has failed."""
+    visit = _ticket_visit()
+    job = latest_ticket_job(visit) if visit is not None else None
+    return {"status": job.status if job is not None else "none"}
+
+
+@bp.route("/progress", methods=["GET", "POST"])
+def progress():
+    """查询办理进度: the status of a visit by its query code, no personal data."""
+    outcome = None
+    entered = ""
+    if request.method == "POST":
+        form = RestartForm()  # CSRF only; the code is read below
+        entered = (request.form.get("code") or "")[:256]
+        if form.validate():
+            outcome = _look_up(entered, now=utcnow())
+            if outcome.unknown:
+                entered = ""  # a wrong code is typed again from the start
+    return render_template("touchscreen/progress.html", outcome=outcome, entered=entered,
+                           form=RestartForm(), back=url_for(".welcome"))
+
+
+def _look_up(entered: str, *, now):
+    """Look the code up with this session's and this address's wrong tries counted."""
+    addresses = current_app.extensions.setdefault("progress_tries", progress_rules.AddressTries())
+    addresses.prune(now)
+    stored = session.get("progress_tries") or [0, None]
+    session_tries = progress_rules.Tries(
+        failures=int(stored[0]), last=datetime.fromisoformat(stored[1]) if stored[1] else None)
+    outcome = progress_rules.look_up(
+        entered, session_tries=session_tries,
+        address_tries=addresses.get(request.remote_addr or "-"), now=now)
+    session["progress_tries"] = [session_tries.failures,
+                                 session_tries.last.isoformat() if session_tries.last else None]
+    return outcome

@@ -1,0 +1,28 @@
+"""Chromium in tests: every request a page made, and screenshots under build/screenshots/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+class Recorder:
+    """Every request a page made, to assert all of them went to the kiosk."""
+
+    def __init__(self):
+        self.urls: list[str] = []
+
+    def __call__(self, request):
+        self.urls.append(request.url)
+
+    def outside(self, base: str) -> list[str]:
+        kiosk = urlsplit(base).netloc
+        return [url for url in self.urls
+                if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != kiosk]
+
+
+def screenshot(page, name: str, orientation: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{orientation}.png"), full_page=True)

@@ -14,7 +14,7 @@ TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run central test bench install debs-run debs-test translations extract clean
+.PHONY: run central test test-fast lint bench install debs-run debs-test translations extract clean
 
 run: install debs-run
 	$(FLASK) --app kiosk db upgrade
@@ -24,8 +24,16 @@ central: install
 	$(FLASK) --app central db upgrade
 	$(PY) run.py central
 
-test: install debs-test
+test: install debs-test lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser, PostgreSQL and slow tests: the quick loop while working.
+test-fast: install lint
+	$(PY) -m pytest -m "not browser and not postgres and not slow" $(PYTEST_ARGS)
+
+# The layering contracts of .importlinter: a wrong import fails like a wrong assertion.
+lint: install
+	$(VENV)/bin/lint-imports
 
 bench: install debs-test
 	$(PY) -m bench

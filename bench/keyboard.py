@@ -36,8 +36,8 @@ def _get(url: str) -> bytes:
 
 
 def figures() -> dict:
-    from kiosk import create_app
     from appkit.serving import ThreadedServer
+    from kiosk import create_app
 
     with tempfile.TemporaryDirectory() as folder:
         instance = Path(folder)

@@ -37,8 +37,8 @@ def realistic_ticket() -> TicketData:
 
 def register_rows(count: int) -> list[RegisterRow]:
     return [
-        RegisterRow(i, f"{8 + i % 9:02d}:{i % 60:02d}", f"A{i:03d}", "张小三", "370102199003071234",
-                    "13812345678", "城乡建设", "反映小区物业服务问题，要求有关部门督促整改" * 2,
+        RegisterRow(i, f"{8 + i % 9:02d}:{i % 60:02d}", f"A{i:03d}", "张*三", "3701**********1234",
+                    "138****5678", "城乡建设", "反映小区物业服务问题，要求有关部门督促整改" * 2,
                     "当场答复", "李四")
         for i in range(1, count + 1)
     ]

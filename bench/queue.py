@@ -52,8 +52,8 @@ def _app(instance: Path):
 
 
 def _tickets(app, count: int) -> None:
-    from petition.clock import utcnow
     from kiosk.visits.operations import VisitDraft, register_visit
+    from petition.clock import utcnow
 
     with app.app_context():
         for index in range(count):

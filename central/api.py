@@ -11,15 +11,13 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, request
 from werkzeug.exceptions import HTTPException
 
+from petition.clock import utcnow_naive
 from sync import protocol
-from . import operations
+
+from . import feed, ingest, operations
 from .operations import CentralError
 
 bp = Blueprint("sync_api", __name__, url_prefix=protocol.API_PREFIX)
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _signed_path() -> str:
@@ -30,12 +28,12 @@ def _signed_path() -> str:
 def _authenticate(body: bytes):
     try:
         return operations.authenticate(request.method, _signed_path(), request.headers, body,
-                                       now=_now())
+                                       now=utcnow_naive())
     except CentralError as error:
         if error.code not in ("unknown_kiosk",):
             # Shown per kiosk to the office (`kiosk list`): a wrong clock, a stale key.
             operations.note_error(request.headers.get(protocol.HEADER_KIOSK, ""),
-                                  f"{error.code}: {error.message}", now=_now())
+                                  f"{error.code}: {error.message}", now=utcnow_naive())
         raise
 
 
@@ -47,12 +45,12 @@ def push():
         payload = protocol.unpack(body, gzipped=request.headers.get("Content-Encoding") == "gzip")
         sender, table, rows = protocol.parse_push(payload)
     except protocol.ProtocolError as error:
-        operations.note_error(kiosk.id, error.message, now=_now())
+        operations.note_error(kiosk.id, error.message, now=utcnow_naive())
         raise CentralError(400, error.code, error.message) from error
     if sender != kiosk.id:
         raise CentralError(403, "wrong_kiosk",
                            f"the batch names kiosk {sender!r} but was signed by {kiosk.id!r}")
-    result = operations.ingest(kiosk.id, table, rows, now=_now())
+    result = ingest.ingest(kiosk.id, table, rows, now=utcnow_naive())
     return {"table": result.table, "received": result.received, "applied": result.applied,
             "acked_seq": result.acked_seq}
 
@@ -62,7 +60,7 @@ def changes():
     kiosk = _authenticate(b"")
     limit = min(request.args.get("limit", type=int) or current_app.config["CENTRAL_PULL_LIMIT"],
                 current_app.config["CENTRAL_PULL_LIMIT"])
-    return operations.changes_after(kiosk.id, request.args.get("after"), max(limit, 1), now=_now())
+    return feed.changes_after(kiosk.id, request.args.get("after"), max(limit, 1), now=utcnow_naive())
 
 
 @bp.get("/time")

@@ -1,21 +1,20 @@
-"""Central office CLI: `flask --app central kiosk add|revoke|list`, `case set`."""
+"""The office app's CLI: `flask --app central kiosk add|revoke|list`, `case step`, `staff add|disable`."""
 
 from __future__ import annotations
-
-from datetime import datetime, timezone
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from petition import lifecycle
+from petition.clock import utcnow_naive
+from petition.vocabulary import SATISFACTION
+
+from . import cases
 from .extensions import db
 from .models import Kiosk
-from .operations import CentralError, add_kiosk, records_held, revoke_kiosk, set_handling
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+from .operations import CentralError, add_kiosk, records_held, revoke_kiosk
 
 
 def init_app(app: Flask) -> None:
@@ -35,7 +34,7 @@ def kiosk_add(kiosk_id: str, name: str):
     kiosk_id = kiosk_id.strip()
     if not kiosk_id or len(kiosk_id) > 64 or not kiosk_id.isprintable() or " " in kiosk_id:
         raise click.BadParameter("1 to 64 printable characters without spaces", param_hint="KIOSK_ID")
-    key = add_kiosk(kiosk_id, name.strip(), now=_now())
+    key = add_kiosk(kiosk_id, name.strip(), now=utcnow_naive())
     click.echo(f"kiosk {kiosk_id} registered. Its credential, shown only this once:\n\n  {key}\n")
     click.echo(f"On the kiosk set KIOSK_ID={kiosk_id} and KIOSK_SYNC_KEY=<the credential>.")
 
@@ -44,7 +43,7 @@ def kiosk_add(kiosk_id: str, name: str):
 @click.argument("kiosk_id")
 def kiosk_revoke(kiosk_id: str):
     """End KIOSK_ID's credential: its requests are refused from now on."""
-    if not revoke_kiosk(kiosk_id, now=_now()):
+    if not revoke_kiosk(kiosk_id, now=utcnow_naive()):
         raise click.ClickException(f"no kiosk {kiosk_id!r}; see `flask --app central kiosk list`")
     click.echo(f"kiosk {kiosk_id} revoked")
 
@@ -61,17 +60,27 @@ def kiosk_list():
 case_group = AppGroup("case", help="The office's handling of cases.")
 
 
-@case_group.command("set")
+@case_group.command("step")
 @click.argument("case_id")
-@click.argument("status", type=click.Choice(["accepted", "forwarded", "assigned", "replied", "closed"]))
-@click.option("--reply", default=None, help="The reply text, sent back to the kiosk.")
-def case_set(case_id: str, status: str, reply: str | None):
-    """Set a case's handling status (and reply); the kiosk gets it on its next sync."""
+@click.argument("step", type=click.Choice([name for name, t in lifecycle.TRANSITIONS.items()
+                                           if t.owner == lifecycle.Owner.OFFICE]))
+@click.option("--text", "text", default=None, help="The reply, for `reply`.")
+@click.option("--result", default=None, help="The answer, for `decide_review` and `decide_reexam`.")
+@click.option("--evaluation", type=click.Choice(sorted(SATISFACTION)), default=None,
+              help="The petitioner's evaluation, for `evaluate`.")
+@click.option("--by", default="cli", show_default=True, help="Who does it, for the audit log.")
+def case_step(case_id: str, step: str, text: str | None, result: str | None,
+              evaluation: str | None, by: str):
+    """Make one of the office's steps on a case; the kiosk gets it on its next sync."""
+    values = {"reply": {"text": text}, "decide_review": {"result": result},
+              "decide_reexam": {"result": result}, "evaluate": {"evaluation": evaluation}}
     try:
-        version = set_handling(case_id, status, reply_text=reply, now=_now())
+        version = cases.step(case_id, step, by=by, now=utcnow_naive(), **values.get(step, {}))
     except CentralError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"case {case_id}: {status} (central version {version})")
+    except cases.IllegalTransition as refused:
+        raise click.ClickException(str(refused.message)) from refused
+    click.echo(f"case {case_id}: {step} (office version {version})")
 
 
 staff_group = AppGroup("staff", help="Central office staff who sign in to the case desk.")
@@ -84,6 +93,7 @@ staff_group = AppGroup("staff", help="Central office staff who sign in to the ca
 def staff_add(username: str, name: str, password: str):
     """Create a desk user, or set a new password and re-activate an existing one."""
     from appkit.passwords import hash_password
+
     from .models import StaffUser
 
     username = username.strip()
@@ -93,7 +103,7 @@ def staff_add(username: str, name: str, password: str):
         raise click.BadParameter("at least 10 characters", param_hint="--password")
     user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
     if user is None:
-        user = StaffUser(username=username, created_at=_now(), display_name=name, password_hash="")
+        user = StaffUser(username=username, created_at=utcnow_naive(), display_name=name, password_hash="")
         db.session.add(user)
     user.display_name, user.active, user.password_hash = name, True, hash_password(password)
     db.session.commit()

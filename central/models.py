@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String,
-                        Table, Text)
 from flask_login import UserMixin
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync import protocol
+
 from .extensions import db
 
 _TYPES = {protocol.STR: Text, protocol.INT: Integer, protocol.BOOL: Boolean,
@@ -50,13 +50,16 @@ group_representative = _mirror("group_representative")
 material = _mirror("material")
 case = _mirror(
     "case",
-    Column("central_status", String(20), index=True),
-    Column("reply_text", Text),
-    Column("central_accepted_on", Date),
-    Column("central_replied_on", Date),
-    Column("central_closed_on", Date),
-    Column("central_version", Integer, nullable=False, server_default="0"),
-    Column("central_updated_at", DateTime),
+    # Derived from the window's and the office's facts by petition.lifecycle.stage; stored
+    # for the desk's lists, kept current by the receiver and by every office step.
+    Column("status", String(20), nullable=False, server_default="registered"),
+    Column("due_on", Date),
+    # The office's facts (petition.lifecycle's office steps), each change a row of case_change.
+    *(Column(name, _TYPES[kind]) for name, kind in protocol.OFFICE_CASE_FIELDS.items()
+      if name not in ("office_version", "office_updated_at")),
+    Column("office_version", Integer, nullable=False, server_default="0"),
+    Column("office_updated_at", DateTime),
+    Index("ix_case_status_due_on", "status", "due_on"),
 )
 
 MIRRORS: dict[str, Table] = {"person": person, "case": case, "visit": visit,

@@ -14,10 +14,10 @@ from collections import deque
 
 from flask import Blueprint, current_app, render_template, request
 
-from petition import querycode
-from petition.vocabulary import CASE_STATUS
+from petition import lifecycle, querycode
+from petition.lifecycle import STATUS_LABELS
 
-from . import operations
+from . import cases
 
 bp = Blueprint("progress", __name__)
 
@@ -62,9 +62,8 @@ def lookup():
             result, status = "limited", 429
         else:
             # A malformed code is looked up too (as nothing), so both answers take alike.
-            found = operations.progress(querycode.normalize(entered) or "")
-            result = found if found is not None else "unknown"
-    if isinstance(result, dict):
-        code = result["central_status"] or "registered"
-        result = dict(result, status_label=CASE_STATUS.get(code, code))
+            found = cases.progress(querycode.normalize(entered) or "")
+            result = "unknown" if found is None else {
+                "status": STATUS_LABELS.get(found.status, found.status),
+                "milestones": lifecycle.milestones(found)}
     return render_template("progress.html", result=result, entered=entered), status

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask
 
 from appkit.settings import instance_secret
+from petition import querycode
 
 from . import settings
 
@@ -74,6 +75,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .touchscreen import bp as touchscreen_bp
 
     app.register_blueprint(touchscreen_bp)
+    # One display form of the query code everywhere it is shown (XXXXX-XXXXX).
+    app.add_template_filter(querycode.display, "query_code")
     app.register_blueprint(health_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff_bp)
@@ -89,10 +92,9 @@ def start_background_work(app: Flask) -> None:
     sync with the central office."""
     import threading
 
-    from .sync_agent.background import background
-
     from .ime.lookup import preload
     from .printing.worker import worker
+    from .sync_agent.background import background
 
     worker(app).start()
     # A moment after start, so parsing it does not delay the first requests (cold start).

@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from petition.clock import utcnow
+
 from .extensions import db
 from .models import AuditEntry
-from petition.clock import utcnow
 
 
 def _text(value: Any) -> str | None:

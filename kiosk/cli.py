@@ -11,18 +11,18 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
+from petition.clock import SHANGHAI, utcnow
+from petition.vocabulary import CATEGORIES
+
 from .extensions import db
 from .models import Body
-from petition.clock import SHANGHAI, utcnow
 from .visits import operations
-from petition.vocabulary import CATEGORIES
 
 
 def init_app(app: Flask) -> None:
-    from .sync_agent.cli import sync_command
-
     from .cardreader.cli import card_reader
     from .printing.cli import printer
+    from .sync_agent.cli import sync_command
 
     app.cli.add_command(demo_data)
     app.cli.add_command(bodies)

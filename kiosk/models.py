@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from petition.clock import utcnow
 
 from .extensions import db
 from .ids import new_id
-from petition.clock import utcnow
 
 
 class UTCDateTime(db.TypeDecorator):
@@ -90,11 +90,16 @@ class Person(Versioned, db.Model):
 class Case(Versioned, db.Model):
     """A petition matter (信访事项): what the visitor asks, and how it is handled.
 
-    The kiosk owns what was registered; `status` and the handling fields are
-    driven by the window and, after sync, by the central office.
+    The window's facts (registration, decision, closing) are the kiosk's and
+    carry its `version`; the office's facts (reply, conclusion, review,
+    re-examination, evaluation) are set only by the sync agent from the
+    pulled change feed and carry the office's `office_version`. `status` and
+    `due_on` are derived from both by petition.lifecycle and stored for the
+    lists (kiosk/cases/states.py keeps them current).
     """
 
     __tablename__ = "case"
+    __table_args__ = (Index("ix_case_status_due_on", "status", "due_on"),)
 
     id: Mapped[str] = _id_column()
     kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
@@ -103,22 +108,15 @@ class Case(Versioned, db.Model):
     body_name: Mapped[str | None] = mapped_column(String(100))
     matter: Mapped[str | None] = mapped_column(Text)
     request: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="registered")
     registered_on: Mapped[date] = mapped_column(Date, nullable=False)
     urgent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     joint_supervision: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    # Owned by the central office, set only by the sync agent from the pulled
-    # change feed; `central_version` is the office's counter, never `version`.
-    central_status: Mapped[str | None] = mapped_column(String(20))
-    reply_text: Mapped[str | None] = mapped_column(Text)
-    central_accepted_on: Mapped[date | None] = mapped_column(Date)
-    central_replied_on: Mapped[date | None] = mapped_column(Date)
-    central_closed_on: Mapped[date | None] = mapped_column(Date)
-    central_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
-                                                 server_default="0")
-    central_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    # The decision at the window and its handling (kiosk/cases/states.py moves these).
+    # Derived by petition.lifecycle.stage from the facts below; never owned, never synced.
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="registered")
+    due_on: Mapped[date | None] = mapped_column(Date)
+
+    # The window's decision and its handling (petition.lifecycle's window steps).
     disposition: Mapped[str | None] = mapped_column(String(20))
     decided_on: Mapped[date | None] = mapped_column(Date)
     extension_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -131,6 +129,22 @@ class Case(Versioned, db.Model):
     result: Mapped[str | None] = mapped_column(Text)
     closed_on: Mapped[date | None] = mapped_column(Date)
     satisfaction: Mapped[str | None] = mapped_column(String(20))
+
+    # The office's facts (petition.lifecycle's office steps), pulled by the sync agent.
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    replied_on: Mapped[date | None] = mapped_column(Date)
+    office_closed_on: Mapped[date | None] = mapped_column(Date)
+    review_requested_on: Mapped[date | None] = mapped_column(Date)
+    review_decided_on: Mapped[date | None] = mapped_column(Date)
+    review_result: Mapped[str | None] = mapped_column(Text)
+    reexam_requested_on: Mapped[date | None] = mapped_column(Date)
+    reexam_decided_on: Mapped[date | None] = mapped_column(Date)
+    reexam_result: Mapped[str | None] = mapped_column(Text)
+    evaluation: Mapped[str | None] = mapped_column(String(20))
+    evaluated_on: Mapped[date | None] = mapped_column(Date)
+    office_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                                server_default="0")
+    office_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     person: Mapped[Person | None] = relationship()
 

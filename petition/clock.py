@@ -27,3 +27,8 @@ def local(moment: datetime) -> datetime:
 
 def local_date(moment: datetime) -> date:
     return local(moment).date()
+
+
+def utcnow_naive() -> datetime:
+    """Now in UTC without tzinfo, for the office's columns, which store naive UTC."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)

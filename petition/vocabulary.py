@@ -1,4 +1,4 @@
-"""The fixed vocabularies of a visit: services (kinds of visit) and categories.
+"""The fixed vocabularies of a petition: services (kinds of visit), categories, decisions, satisfaction.
 
 Labels are lazy translatable strings, so the same code serves the Chinese
 screen and the English switch.
@@ -52,37 +52,11 @@ MAX_REPRESENTATIVES = 5
 MAX_GROUP_SIZE = 500
 
 
-VISIT_STATUS = {
-    "waiting": _l("Waiting to be received at the window"),
-    "called": _l("Being received at the window"),
-    "serving": _l("Being received at the window"),
-    "done": _l("Received at the window"),
-    "no_show": _l("Called, but not received: please ask at the window"),
-}
+#: The window's first decision on a matter (处理方式).
+DISPOSITIONS = {"answered": _l("Answered on the spot"), "accepted": _l("Accepted"),
+                "forwarded": _l("Forwarded"), "assigned": _l("Assigned"),
+                "not_accepted": _l("Not accepted")}
 
-CASE_STATUS = {
-    "registered": _l("Registered, waiting for a decision"),
-    "answered": _l("Answered on the spot"),
-    "accepted": _l("Accepted, being handled"),
-    "forwarded": _l("Forwarded to the competent body"),
-    "assigned": _l("Assigned for handling, with follow-up"),
-    "not_accepted": _l("Not accepted: see the written notice"),
-    "replied": _l("Replied"),
-    "closed": _l("Closed"),
-}
-
-
-def status_label(visit) -> object:
-    """What a visitor is told about their visit.
-
-    The central office's handling status (from the last sync) is the newest
-    word on a case; before it has one, the window's decision; before that,
-    where the visit is in the queue.
-    """
-    case = visit.case
-    if case is not None and case.central_status:
-        return CASE_STATUS.get(case.central_status, case.central_status)
-    case_status = case.status if case is not None else "registered"
-    if case_status != "registered":
-        return CASE_STATUS.get(case_status, case_status)
-    return VISIT_STATUS.get(visit.status, visit.status)
+#: How satisfied the petitioner is (满意/基本满意/不满意), at the window or with the handling.
+SATISFACTION = {"satisfied": _l("Satisfied"), "fairly_satisfied": _l("Fairly satisfied"),
+                "dissatisfied": _l("Dissatisfied")}

@@ -6,8 +6,8 @@ monthly statistics report. Each function takes plain dataclasses and returns
 PDF bytes. The font must be TrueType-outlined (.ttf or .ttc): reportlab
 cannot embed the CFF-based OpenType of Noto CJK, so we look for WenQuanYi
 Zen Hei (Debian `fonts-wqy-zenhei`) and similar, or take the path the
-KIOSK_PDF_FONT setting gives. Personal data is masked (保密), as on every
-receipt and list.
+KIOSK_PDF_FONT setting gives. Documents print what they are given: the app
+masks personal data (保密) and formats the query code before it calls them.
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-from petition.privacy import mask_id_number, mask_name, mask_phone
 
 FONT_SETTING = "KIOSK_PDF_FONT"
 FONT_CANDIDATES = (
@@ -78,15 +76,20 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
         "title": ParagraphStyle("title", parent=base, fontSize=18, leading=28, alignment=TA_CENTER,
                                 spaceAfter=12),
         "body": base,
+        # A notice's paragraphs open with a two-character indent (首行缩进两字).
+        "paragraph": ParagraphStyle("paragraph", parent=base, firstLineIndent=2 * base.fontSize),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
         "right": ParagraphStyle("right", parent=base, alignment=2),
     }
 
 
-def _build(story: list, *, pagesize=A4, numbered: bool = False, font: str = "") -> bytes:
+def _build(story: list, *, font: str, pagesize=A4, numbered: bool = False) -> bytes:
     buffer = io.BytesIO()
+    # The canvas starts in our font, not reportlab's Helvetica, so the PDF names no font it
+    # does not embed.
     doc = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm,
-                            topMargin=15 * mm, bottomMargin=15 * mm, invariant=1)
+                            topMargin=15 * mm, bottomMargin=15 * mm, invariant=1,
+                            initialFontName=font)
     if numbered:
         doc.build(story, canvasmaker=_numbered_canvas(font, pagesize))
     else:
@@ -124,7 +127,7 @@ def _fmt_date(value: dt.date) -> str:
 
 @dataclass(frozen=True)
 class Petitioner:
-    """The person a document is about; masked wherever it is printed."""
+    """The person a document is about, as printed: already masked by the caller."""
 
     name: str
     id_number: str = ""
@@ -164,7 +167,7 @@ class Notice:
 
 @dataclass(frozen=True)
 class RegisterRow:
-    """One line of the day's register (接待登记簿)."""
+    """One line of the day's register (接待登记簿), personal data already masked."""
 
     serial: int
     time: str
@@ -193,7 +196,9 @@ def _fields_table(rows: list[tuple[str, str]], styles) -> Table:
     data = [[Paragraph(label, styles["body"]), Paragraph(_esc(value), styles["body"])]
             for label, value in rows]
     table = Table(data, colWidths=[35 * mm, 140 * mm])
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+    # The cells' own font too: a table sets it on the canvas even for paragraph cells.
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), styles["body"].fontName),
+                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
@@ -214,9 +219,9 @@ def registration_receipt_pdf(data: RegistrationReceipt, *, font_path: str | None
         _fields_table([
             ("登记时间", f"{_fmt_date(local.date())} {local:%H:%M}"),
             ("号码", data.ticket_number),
-            ("姓名", mask_name(p.name)),
-            ("身份证号", mask_id_number(p.id_number)),
-            ("联系电话", mask_phone(p.phone)),
+            ("姓名", p.name),
+            ("身份证号", p.id_number),
+            ("联系电话", p.phone),
             ("反映事项", data.matter_summary),
             ("提交材料", data.materials or "无"),
             ("查询码", data.query_code),
@@ -226,7 +231,7 @@ def registration_receipt_pdf(data: RegistrationReceipt, *, font_path: str | None
         Paragraph("本机关将在十五日内告知是否受理。凭查询码可在接待大厅自助机或网上查询办理进度。"
                   "请妥善保管本回执。", styles["body"]),
     ]
-    return _build(story)
+    return _build(story, font=font)
 
 
 def _notice_pdf(data: Notice, title: str, paragraphs: list[str], font_path: str | None) -> bytes:
@@ -237,24 +242,24 @@ def _notice_pdf(data: Notice, title: str, paragraphs: list[str], font_path: str 
         Paragraph(title, styles["title"]),
         Paragraph(_esc(data.document_number), styles["right"]),
         Spacer(1, 4 * mm),
-        Paragraph(_esc(mask_name(data.petitioner.name)) + "：", styles["body"]),
+        Paragraph(_esc(data.petitioner.name) + "：", styles["body"]),
     ]
-    story += [Paragraph(_esc(text), styles["body"]) for text in paragraphs]
+    story += [Paragraph(_esc(text), styles["paragraph"]) for text in paragraphs]
     story += [
         Spacer(1, 12 * mm),
         Paragraph(_esc(data.office_name), styles["right"]),
         Paragraph(_fmt_date(data.decided_on), styles["right"]),
     ]
-    return _build(story)
+    return _build(story, font=font)
 
 
 def acceptance_notice_pdf(data: Notice, *, font_path: str | None = None) -> bytes:
     """受理告知书."""
     due = f"，并于{_fmt_date(data.reply_due_on)}前书面答复" if data.reply_due_on else ""
     return _notice_pdf(data, "受理告知书", [
-        f"　　你于{_fmt_date(data.received_on)}反映的“{data.matter_summary}”一事，"
+        f"你于{_fmt_date(data.received_on)}反映的“{data.matter_summary}”一事，"
         f"经审查，符合受理条件，本机关决定予以受理，由{data.handling_body or '本机关'}办理{due}。",
-        f"　　你可凭查询码 {data.query_code} 查询办理进度。对处理意见不服的，"
+        f"你可凭查询码 {data.query_code} 查询办理进度。对处理意见不服的，"
         "可以自收到书面答复之日起三十日内请求复查。",
     ], font_path)
 
@@ -264,9 +269,9 @@ def not_accepted_notice_pdf(data: Notice, *, font_path: str | None = None) -> by
     if not data.reason or not data.proper_channel:
         raise ValueError("a not-accepted notice needs the reason and the proper channel")
     return _notice_pdf(data, "不予受理告知书", [
-        f"　　你于{_fmt_date(data.received_on)}反映的“{data.matter_summary}”一事，"
+        f"你于{_fmt_date(data.received_on)}反映的“{data.matter_summary}”一事，"
         f"经审查，不予受理。理由：{data.reason}",
-        f"　　根据《信访工作条例》的规定，请你通过以下途径反映：{data.proper_channel}",
+        f"根据《信访工作条例》的规定，请你通过以下途径反映：{data.proper_channel}",
     ], font_path)
 
 
@@ -284,8 +289,8 @@ def day_register_pdf(office_name: str, day: dt.date, rows: Sequence[RegisterRow]
     for row in rows:
         # Only the free-text column is a Paragraph (it wraps); plain strings
         # keep a 500-row register fast.
-        data.append([str(row.serial), row.time, row.ticket_number, mask_name(row.name),
-                     mask_id_number(row.id_number), mask_phone(row.phone), row.category,
+        data.append([str(row.serial), row.time, row.ticket_number, row.name,
+                     row.id_number, row.phone, row.category,
                      Paragraph(_esc(row.matter_summary), cell), row.disposition,
                      row.receptionist])
     widths = [12, 16, 14, 18, 38, 24, 22, 80, 24, 19]
@@ -300,7 +305,7 @@ def day_register_pdf(office_name: str, day: dt.date, rows: Sequence[RegisterRow]
     story = [Paragraph(title, styles["title"]), table]
     if not rows:
         story.append(Paragraph("本日无来访登记。", styles["body"]))
-    return _build(story, pagesize=landscape(A4), numbered=True, font=font)
+    return _build(story, font=font, pagesize=landscape(A4), numbered=True)
 
 
 def monthly_statistics_pdf(data: MonthlyStatistics, *, font_path: str | None = None) -> bytes:
@@ -321,4 +326,4 @@ def monthly_statistics_pdf(data: MonthlyStatistics, *, font_path: str | None = N
     for title, pairs in data.sections:
         story += [Spacer(1, 6 * mm), Paragraph(_esc(title), styles["body"]),
                   table([["项目", "数量"]] + [[label, str(count)] for label, count in pairs])]
-    return _build(story, numbered=True, font=font)
+    return _build(story, font=font, numbered=True)

@@ -14,18 +14,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 
-from printer.receipt import (
-    QR,
-    Cut,
-    Divider,
-    Feed,
-    Paper,
-    Receipt,
-    Text,
-    char_width,
-    columns_for,
-    wrap,
-)
+from printer.receipt import QR, Cut, Divider, Feed, Paper, Receipt, Text, char_width, columns_for, wrap
 
 log = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@
 `build_ticket` turns plain `TicketData` into a `Receipt`; it knows the
 layout, not the printer. Captions come in through `labels` so the Flask
 side passes its translated strings; the defaults are the office's Chinese.
-Personal data is masked here with `petition.privacy` (保密): the slip may be
-dropped in the hall.
+It prints what it is given: personal data arrives already masked (保密: the
+slip may be dropped in the hall) and the query code in its display form.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from petition.privacy import mask_id_number, mask_name, mask_phone
 from printer.receipt import QR, Cut, Divider, Feed, Receipt, Text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -30,16 +29,10 @@ DEFAULT_LABELS: dict[str, str] = {
 }
 
 
-def format_query_code(code: str) -> str:
-    """'ABCDE12345' -> 'ABCDE-12345', the form people read aloud and type."""
-    if len(code) != 10:
-        raise ValueError("a query code has 10 characters")
-    return f"{code[:5]}-{code[5:]}"
-
-
 @dataclass(frozen=True)
 class TicketData:
-    """What a ticket shows; personal data is raw here and masked on paper."""
+    """What a ticket shows, as it is printed: `name`, `id_number` and `phone` already masked,
+    `query_code` in the form people read and type (XXXXX-XXXXX)."""
 
     office_name: str
     ticket_number: str
@@ -57,7 +50,8 @@ class TicketData:
     def __post_init__(self) -> None:
         if self.issued_at.tzinfo is None:
             raise ValueError("issued_at must be an aware datetime (UTC)")
-        format_query_code(self.query_code)
+        if not self.query_code:
+            raise ValueError("a ticket needs its query code")
 
     def label(self, key: str) -> str:
         return self.labels.get(key, DEFAULT_LABELS[key])
@@ -75,11 +69,7 @@ def build_ticket(data: TicketData) -> Receipt:
         Text(f"{data.label('issued_at')}：{local:%Y-%m-%d %H:%M}"),
         Text(data.label("waiting_ahead").format(count=data.waiting_ahead)),
     ]
-    identity = [
-        ("name", mask_name(data.name)),
-        ("id_number", mask_id_number(data.id_number)),
-        ("phone", mask_phone(data.phone)),
-    ]
+    identity = [("name", data.name), ("id_number", data.id_number), ("phone", data.phone)]
     if any(value for _, value in identity):
         elements.append(Divider("-"))
         for key, value in identity:
@@ -87,7 +77,7 @@ def build_ticket(data: TicketData) -> Receipt:
                 elements.append(Text(f"{data.label(key)}：{value}"))
     elements += [
         Divider("-"),
-        Text(f"{data.label('query_code')}：{format_query_code(data.query_code)}", bold=True),
+        Text(f"{data.label('query_code')}：{data.query_code}", bold=True),
         QR(data.qr_payload, module_size=6, error_correction="M"),
         Text(data.label("query_hint"), align="center"),
         Text(data.keep_slip_line, bold=True, align="center"),
@@ -105,10 +95,10 @@ def sample_ticket_data(now: dt.datetime | None = None) -> TicketData:
         service_label="打印机自检",
         issued_at=now or dt.datetime(2026, 1, 1, 1, 0, tzinfo=dt.timezone.utc),
         waiting_ahead=0,
-        query_code="TEST0SAMPL",
+        query_code="TEST0-SAMPL",
         qr_payload="https://example.invalid/q/TEST0SAMPL",
-        name="测试样例",
-        id_number="110101199003070000",
-        phone="13800000000",
+        name="测*例",
+        id_number="1101**********0000",
+        phone="138****0000",
         keep_slip_line="本凭条为打印机自检样张",
     )

@@ -53,9 +53,10 @@ TABLES: dict[str, dict[str, str]] = {
     },
     "case": {
         "id": STR, "kiosk_id": STR, "person_id": STR, "category": STR, "body_name": STR,
-        "matter": STR, "request": STR, "status": STR, "registered_on": DATE,
+        "matter": STR, "request": STR, "registered_on": DATE,
         "urgent": BOOL, "joint_supervision": BOOL,
-        # What the window decided and recorded (the kiosk owns it; see kiosk/cases/states.py).
+        # What the window decided and recorded (the kiosk owns it; petition.lifecycle's window
+        # steps). The case's status is derived by each side from the facts, never sent.
         "disposition": STR, "decided_on": DATE, "extension_days": INT, "extension_reason": STR,
         "forwarded_to": STR, "assigned_to": STR, "assigned_due_on": DATE,
         "not_accepted_reason": STR, "proper_channel": STR, "result": STR, "closed_on": DATE,
@@ -92,12 +93,14 @@ DELETION_FIELDS: dict[str, str] = {"id": STR, "table_name": STR, "version": INT}
 # Every kind of record a push may carry: the mirrored tables, then deletions.
 FIELDS: dict[str, dict[str, str]] = {**TABLES, DELETIONS: DELETION_FIELDS}
 
-# The central office's handling fields of a case, as the change feed carries them.
-CENTRAL_STATUSES = ("accepted", "forwarded", "assigned", "replied", "closed")
-CENTRAL_CASE_FIELDS: dict[str, str] = {
-    "central_status": STR, "reply_text": STR, "central_accepted_on": DATE,
-    "central_replied_on": DATE, "central_closed_on": DATE, "central_version": INT,
-    "central_updated_at": DATETIME,
+# The office's facts of a case (petition.lifecycle's office steps), as the change feed carries
+# them back to the kiosk, with the office's own version of them.
+OFFICE_CASE_FIELDS: dict[str, str] = {
+    "reply_text": STR, "replied_on": DATE, "office_closed_on": DATE,
+    "review_requested_on": DATE, "review_decided_on": DATE, "review_result": STR,
+    "reexam_requested_on": DATE, "reexam_decided_on": DATE, "reexam_result": STR,
+    "evaluation": STR, "evaluated_on": DATE,
+    "office_version": INT, "office_updated_at": DATETIME,
 }
 
 

@@ -14,7 +14,7 @@ import pytest
 from kiosk.cardreader import protocol
 from kiosk.cardreader import reader as reader_module
 from kiosk.cardreader.reader import ReaderConfig, read_card
-from tests.support.card_reader import UNPLUG, CARD, SimulatedReader, card, read_reply, reply
+from tests.support.card_reader import CARD, UNPLUG, SimulatedReader, card, read_reply, reply
 from tests.support.touchscreen import valid_id_number
 
 ID_NUMBER = valid_id_number(seq=777)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bench.__main__ import MODULES
 from bench import keyboard as bench
+from bench.__main__ import MODULES
 
 pytestmark = pytest.mark.slow
 

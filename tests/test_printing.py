@@ -18,8 +18,8 @@ from kiosk.extensions import db
 from kiosk.models import PrintJob, Visit
 from kiosk.printing import operations
 from kiosk.printing.worker import worker
-from tests.support.touchscreen import confirm, walk_to_review
 from tests.support.escpos_parser import check_job
+from tests.support.touchscreen import confirm, walk_to_review
 from tests.support.virtual_printer import PtyPrinter, Scenario, TcpPrinter
 
 

@@ -13,9 +13,9 @@ from kiosk.extensions import db
 from kiosk.ime import lookup
 from kiosk.ime.build import toneless
 from kiosk.models import Case, Person, Visit
-from petition.querycode import from_scan
-from petition.clock import utcnow
 from kiosk.touchscreen.progress import Tries, look_up, wait_after
+from petition.clock import utcnow
+from petition.querycode import from_scan
 from tests.support.card_reader import CARD, SimulatedReader, card, reply
 from tests.support.touchscreen import confirm, csrf_token, page_token, valid_id_number, walk_to_review
 

@@ -2,8 +2,10 @@
 
 from sqlalchemy import select
 
+from kiosk.cases import states
 from kiosk.extensions import db
 from kiosk.models import Case, Person, PrintJob, Visit
+from petition.clock import local_date, utcnow
 from tests.support.touchscreen import confirm, csrf_token, valid_id_number, walk_to_review
 
 
@@ -150,17 +152,19 @@ def test_progress_shows_the_offices_handling_after_a_sync(app, client):
     [visit] = visits(app)
     with app.app_context():
         case = db.session.get(Case, visit.case_id)
-        case.status = "accepted"  # the window accepted it...
+        states.accept(case, by="rita", now=utcnow())  # the window accepted it...
         db.session.commit()
     token = csrf_token(client.get("/progress").get_data(as_text=True))
     page = client.post("/progress", data={"csrf_token": token, "code": visit.query_code})
     assert "已受理，正在办理" in page.get_data(as_text=True)
     with app.app_context():
         case = db.session.get(Case, visit.case_id)
-        case.central_status = "replied"  # ...and the office's reply came back with a sync
+        case.replied_on, case.office_version = local_date(utcnow()), 1  # ...the office's reply
+        states.refresh(case)                                              # came back with a sync
         db.session.commit()
     page = client.post("/progress", data={"csrf_token": token, "code": visit.query_code})
-    assert "已答复" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "已书面答复" in html and "书面答复日期" in html
 
 
 def test_what_the_visitor_typed_never_travels_in_the_cookie(app, client):

@@ -1,15 +1,14 @@
-"""The case desk's forms: sign in, and set a case's handling."""
+"""The case desk's forms: sign in, and each of the office's steps on a case."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, TextAreaField
+from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
-from petition.vocabulary import CASE_STATUS
-from sync.protocol import CENTRAL_STATUSES
+from petition.vocabulary import SATISFACTION
 
 
 class LoginForm(FlaskForm):
@@ -17,7 +16,38 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class HandlingForm(FlaskForm):
-    status = SelectField(_l("Handling status"),
-                         choices=[SelectChoice(code, CASE_STATUS[code]) for code in CENTRAL_STATUSES])
-    reply = TextAreaField(_l("Reply to the petitioner"), validators=[Length(max=5000)])
+class StepForm(FlaskForm):
+    """A step with nothing to fill in (conclude)."""
+
+
+class ReplyForm(FlaskForm):
+    text = TextAreaField(_l("Reply to the petitioner"), validators=[DataRequired(), Length(max=5000)])
+
+
+class RequestForm(FlaskForm):
+    requested_on = DateField(_l("Request received on (empty: today)"), validators=[Optional()])
+
+
+class DecisionForm(FlaskForm):
+    result = TextAreaField(_l("The answer"), validators=[DataRequired(), Length(max=5000)])
+
+
+class EvaluationForm(FlaskForm):
+    evaluation = SelectField(_l("The petitioner's evaluation"), validators=[DataRequired()],
+                             choices=[SelectChoice(code, label) for code, label in SATISFACTION.items()])
+
+
+# Each office step: its form and how the form's fields become the step's arguments.
+STEPS = {
+    "reply": (ReplyForm, lambda f: {"text": f.text.data}),
+    "conclude": (StepForm, lambda f: {}),
+    "request_review": (RequestForm, lambda f: {"requested_on": f.requested_on.data}),
+    "decide_review": (DecisionForm, lambda f: {"result": f.result.data}),
+    "request_reexam": (RequestForm, lambda f: {"requested_on": f.requested_on.data}),
+    "decide_reexam": (DecisionForm, lambda f: {"result": f.result.data}),
+    "evaluate": (EvaluationForm, lambda f: {"evaluation": f.evaluation.data}),
+}
+
+
+def step_forms() -> dict[str, FlaskForm]:
+    return {name: form_class(prefix=name) for name, (form_class, _args) in STEPS.items()}

@@ -1,64 +1,34 @@
-"""The case desk's rules: which cases are due or overdue, the lists, the audit of every look.
+"""The case desk's lists and pages: every kiosk's cases by stage, filtered in SQL.
 
-Time limits (信访工作条例): the office decides within 15 days of registration
-whether to accept; an accepted or assigned matter is handled within 60 days
-of acceptance. Due dates are calendar days in Asia/Shanghai, computed from the
-record, never stored twice.
+Each case's status and next due date are derived by petition.lifecycle and
+stored on the row (the receiver and every office step keep them current), so
+the overdue and due-soon lists are plain indexed comparisons.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import select
+
+from petition import lifecycle, limits
 
 from ..extensions import db
-from ..models import MIRRORS, DeskAudit, Kiosk, case
+from ..models import MIRRORS, Kiosk, case
 from ..operations import records_held
 
-DECISION_DAYS = 15
-HANDLING_DAYS = 60
-OPEN_HANDLING = ("accepted", "assigned")
-
 person, visit = MIRRORS["person"], MIRRORS["visit"]
-
-
-def due_on(row) -> date | None:
-    """The next date the office must meet for this case, or None when nothing is due.
-
-    An accepted matter is due 60 days after acceptance plus the one extension
-    the window may have granted (`extension_days`, synced from the kiosk).
-    """
-    if row.central_status is None:
-        return row.registered_on + timedelta(days=DECISION_DAYS)
-    if row.central_status in OPEN_HANDLING and row.central_accepted_on is not None:
-        return row.central_accepted_on + timedelta(days=HANDLING_DAYS + (row.extension_days or 0))
-    return None
-
-
-def _handling_due():
-    """SQL for an accepted case's reply due date (acceptance + 60 + extension days)."""
-    days = HANDLING_DAYS + func.coalesce(case.c.extension_days, 0)
-    if db.engine.dialect.name == "postgresql":
-        return case.c.central_accepted_on + days
-    # SQLite keeps dates as ISO text; date() adds the days and gives ISO text back.
-    return func.date(case.c.central_accepted_on, "+" + cast(days, String) + " days")
-
-
-def _overdue_clause(today: date):
-    return or_(
-        and_(case.c.central_status.is_(None),
-             case.c.registered_on < today - timedelta(days=DECISION_DAYS)),
-        and_(case.c.central_status.in_(OPEN_HANDLING), _handling_due() < today))
+STATUS_FILTERS = ("open", *(status.value for status in lifecycle.Status))
+DUE_FILTERS = ("overdue", "due_soon")
 
 
 @dataclass
 class Filters:
     kiosk: str = ""
-    status: str = ""      # "" any, "new" not yet decided, or a central status
+    status: str = ""      # "" any, "open" (still waiting on someone), or one lifecycle status
     category: str = ""
-    due: str = ""         # "" any, "overdue", "week" (due within 7 days)
+    due: str = ""         # "" any, "overdue", "due_soon" (within DUE_SOON_DAYS)
     joint: bool = False   # joint supervision (联合督办) only
 
 
@@ -67,23 +37,18 @@ def list_cases(filters: Filters, today: date, limit: int = 300) -> list:
         Kiosk, Kiosk.id == case.c.kiosk_id, isouter=True)
     if filters.kiosk:
         query = query.where(case.c.kiosk_id == filters.kiosk)
-    if filters.status == "new":
-        query = query.where(case.c.central_status.is_(None))
+    if filters.status == "open":
+        query = query.where(case.c.status.in_([status.value for status in lifecycle.OPEN]))
     elif filters.status:
-        query = query.where(case.c.central_status == filters.status)
+        query = query.where(case.c.status == filters.status)
     if filters.category:
         query = query.where(case.c.category == filters.category)
     if filters.joint:
         query = query.where(case.c.joint_supervision.is_(True))
     if filters.due == "overdue":
-        query = query.where(_overdue_clause(today))
-    elif filters.due == "week":
-        soon = today + timedelta(days=7)
-        query = query.where(or_(
-            and_(case.c.central_status.is_(None),
-                 case.c.registered_on.between(today - timedelta(days=DECISION_DAYS),
-                                              soon - timedelta(days=DECISION_DAYS))),
-            and_(case.c.central_status.in_(OPEN_HANDLING), _handling_due().between(today, soon))))
+        query = query.where(case.c.due_on < today)
+    elif filters.due == "due_soon":
+        query = query.where(case.c.due_on.between(today, today + timedelta(days=limits.DUE_SOON_DAYS)))
     query = query.order_by(case.c.registered_on, case.c.id).limit(limit)
     return db.session.execute(query).all()
 
@@ -101,13 +66,6 @@ def case_detail(case_id: str):
     visits = db.session.execute(select(visit).where(visit.c.case_id == case_id)
                                 .order_by(visit.c.service_day)).all()
     return row, petitioner, visits
-
-
-def record(actor: str, action: str, case_id: str, *, detail: str | None = None,
-           now: datetime, commit: bool = True) -> None:
-    db.session.add(DeskAudit(at=now, actor=actor, action=action, case_id=case_id, detail=detail))
-    if commit:
-        db.session.commit()
 
 
 def kiosk_overview() -> list[dict]:

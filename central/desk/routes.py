@@ -1,4 +1,4 @@
-"""Case desk views: thin; the rules live in desk/operations.py and central/operations.py."""
+"""Case desk views: thin; the rules live in petition.lifecycle, central/cases.py and desk/operations.py."""
 
 from __future__ import annotations
 
@@ -8,18 +8,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from petition.clock import local_date
-from petition.vocabulary import CASE_STATUS, CATEGORIES
-from sync.protocol import CENTRAL_STATUSES
+from petition import lifecycle
+from petition.clock import local_date, utcnow_naive
+from petition.lifecycle import STATUS_LABELS
+from petition.vocabulary import CATEGORIES, DISPOSITIONS, SATISFACTION
 
-from ..operations import CentralError, set_handling
+from .. import audit
+from .. import cases as office_cases
+from ..extensions import db
+from ..operations import CentralError
 from . import accounts, bp, operations
-from .forms import HandlingForm, LoginForm
-
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+from .forms import STEPS, LoginForm, step_forms
 
 
 def _today():
@@ -41,7 +40,7 @@ def login():
         now = datetime.now(timezone.utc)
         try:
             user = accounts.authenticate(form.username.data, form.password.data,
-                                         address=request.remote_addr, now=_now())
+                                         address=request.remote_addr, now=utcnow_naive())
         except accounts.SignInRefused as refused:
             error = (_("Too many failed sign-ins: this account is locked from here for a while.")
                      if refused.locked else _("The user name or password is not right."))
@@ -66,41 +65,60 @@ def cases():
     args = request.args
     filters = operations.Filters(
         kiosk=args.get("kiosk", "")[:64],
-        status=args.get("status", "") if args.get("status", "") in ("new", *CENTRAL_STATUSES) else "",
+        status=args.get("status", "") if args.get("status", "") in operations.STATUS_FILTERS else "",
         category=args.get("category", "") if args.get("category", "") in CATEGORIES else "",
-        due=args.get("due", "") if args.get("due", "") in ("overdue", "week") else "",
+        due=args.get("due", "") if args.get("due", "") in operations.DUE_FILTERS else "",
         joint=args.get("joint") == "1",
     )
     today = _today()
     rows = operations.list_cases(filters, today)
     return render_template("desk/cases.html", rows=rows, filters=filters, today=today,
-                           due_on=operations.due_on, kiosks=operations.kiosk_ids(),
-                           statuses=CASE_STATUS, central_statuses=CENTRAL_STATUSES,
-                           categories=CATEGORIES)
+                           kiosks=operations.kiosk_ids(), statuses=STATUS_LABELS,
+                           categories=CATEGORIES, urgency=lifecycle.urgency)
 
 
-@bp.route("/case/<case_id>", methods=["GET", "POST"])
-@login_required
-def case(case_id: str):
-    row, petitioner, visits = operations.case_detail(case_id[:36])
+def _case_page(case_id: str, forms: dict, status: int = 200):
+    row, petitioner, visits = operations.case_detail(case_id)
     if row is None:
         abort(404)
-    form = HandlingForm(status=row.central_status or "accepted", reply=row.reply_text or "")
-    if form.validate_on_submit():
-        try:
-            set_handling(case_id, form.status.data, reply_text=form.reply.data.strip() or None,
-                         now=_now(), commit=False)
-        except CentralError as error:
-            abort(error.status)
-        operations.record(current_user.username, "handle", case_id, now=_now(),
-                          detail=form.status.data)  # commits the change and its audit together
-        flash(_("Saved. The kiosk receives it on its next sync."))
-        return redirect(url_for(".case", case_id=case_id))
     # Every page that shows the petitioner's data is a view, a refused form included.
-    operations.record(current_user.username, "view", case_id, now=_now())
+    audit.record(current_user.username, "view", case_id, now=utcnow_naive())
+    db.session.commit()
+    today = _today()
     return render_template("desk/case.html", row=row, petitioner=petitioner, visits=visits,
-                           form=form, due=operations.due_on(row), today=_today(),
-                           statuses=CASE_STATUS, categories=CATEGORIES)
+                           forms=forms, allowed=lifecycle.allowed(row, lifecycle.Owner.OFFICE),
+                           transitions=lifecycle.TRANSITIONS, urgency=lifecycle.urgency(row.due_on, today),
+                           statuses=STATUS_LABELS, categories=CATEGORIES, dispositions=DISPOSITIONS,
+                           satisfaction=SATISFACTION, today=today), status
+
+
+@bp.get("/case/<case_id>")
+@login_required
+def case(case_id: str):
+    return _case_page(case_id[:36], step_forms())
+
+
+@bp.post("/case/<case_id>/<step>")
+@login_required
+def case_step(case_id: str, step: str):
+    case_id = case_id[:36]
+    if step not in STEPS:
+        abort(404)
+    forms = step_forms()
+    form = forms[step]
+    if not form.validate():
+        flash(_("Please correct the marked fields."), "error")
+        return _case_page(case_id, forms, 422)
+    try:
+        office_cases.step(case_id, step, by=current_user.username, now=utcnow_naive(), **STEPS[step][1](form))
+    except CentralError as error:
+        abort(error.status)
+    except office_cases.IllegalTransition as refused:
+        db.session.rollback()
+        flash(str(refused.message), "error")
+        return redirect(url_for(".case", case_id=case_id))
+    flash(_("Saved. The kiosk receives it on its next sync."))
+    return redirect(url_for(".case", case_id=case_id))
 
 
 @bp.get("/kiosks")

@@ -13,10 +13,11 @@ from flask import Blueprint, Flask, current_app, flash, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
+from appkit.signin import idle_signed_out
+from petition.clock import utcnow
+
 from ..extensions import db
 from ..models import StaffUser
-from petition.clock import utcnow
-from appkit.signin import idle_signed_out
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 login_manager = LoginManager()

@@ -15,10 +15,11 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import SignInFailure, StaffUser
 from appkit import passwords
 from appkit.signin import SignInLock
+
+from ..extensions import db
+from ..models import SignInFailure, StaffUser
 
 ROLES = ("receptionist", "supervisor", "admin")
 # Each role may do what the roles before it may.

@@ -8,9 +8,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from petition.clock import utcnow
-from . import bp, operations
 from appkit.signin import mark_active
+from petition.clock import utcnow
+
+from . import bp, operations
 from .forms import SignInForm, SignOutForm
 
 

@@ -16,11 +16,12 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from petition.clock import local_date
+from petition.vocabulary import SERVICES
+
 from .. import audit
 from ..extensions import db
 from ..models import Call, Visit
-from petition.clock import local_date
-from petition.vocabulary import SERVICES
 from ..visits.operations import _NEXT_SEQ
 
 RECENT_CALLS = 8

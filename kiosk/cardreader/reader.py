@@ -20,8 +20,7 @@ import serial
 from flask_babel import lazy_gettext as _l
 
 from . import protocol
-from .protocol import (BadFrame, CardMoved, CardReaderError, CardText, NoCard, ReaderSilent,
-                       ReaderUnavailable)
+from .protocol import BadFrame, CardMoved, CardReaderError, CardText, NoCard, ReaderSilent, ReaderUnavailable
 
 _ONE_AT_A_TIME = threading.Lock()
 

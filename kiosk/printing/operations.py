@@ -20,14 +20,16 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from petition import querycode
+from petition.clock import utcnow
+from petition.privacy import mask_id_number, mask_name, mask_phone
+from petition.vocabulary import SERVICES
 from printer.receipt import PAPER_58MM, PAPER_80MM, Paper, Receipt
 from printer.ticket import TicketData, build_ticket, sample_ticket_data
 from printer.transport import PrinterError, PrinterPort, PrinterStatus, open_printer, print_receipt
 
 from ..extensions import db
 from ..models import PrintJob, Visit
-from petition.clock import utcnow
-from petition.vocabulary import SERVICES
 from ..visits.operations import waiting_ahead
 
 log = logging.getLogger(__name__)
@@ -69,11 +71,12 @@ def ticket_receipt(visit: Visit) -> Receipt:
             service_label=str(SERVICES[visit.service].label),
             issued_at=visit.created_at,
             waiting_ahead=ahead,
-            query_code=visit.query_code,
+            query_code=querycode.display(visit.query_code),
             qr_payload=qr_payload(visit.query_code),
-            name=(person.name or "") if person else "",
-            id_number=(person.id_number or "") if person else "",
-            phone=(person.phone or "") if person else "",
+            # The slip may be dropped in the hall: masked (保密).
+            name=mask_name(person.name) if person else "",
+            id_number=mask_id_number(person.id_number) if person else "",
+            phone=mask_phone(person.phone) if person else "",
             keep_slip_line=_("Please keep this slip."),
             labels=labels,
         )
@@ -84,7 +87,7 @@ def sample_receipt(now: datetime | None = None) -> Receipt:
     """The self-test ticket: laid out exactly as a real one, with sample values."""
     sample = sample_ticket_data(now or utcnow())
     data = TicketData(**{**sample.__dict__, "office_name": current_app.config["KIOSK_OFFICE_NAME"],
-                         "qr_payload": qr_payload(sample.query_code), "labels": ticket_labels(),
+                         "qr_payload": qr_payload(querycode.normalize(sample.query_code)), "labels": ticket_labels(),
                          "keep_slip_line": _("Printer test: not a real ticket")})
     return build_ticket(data)
 

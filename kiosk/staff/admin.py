@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from petition.clock import utcnow
+
 from .. import audit
 from ..auth import operations as accounts
 from ..auth.forms import ROLE_LABELS, UserForm
 from ..auth.routes import role_required
 from ..extensions import db
 from ..models import StaffUser
-from petition.clock import utcnow
 from . import bp
 
 

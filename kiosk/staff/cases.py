@@ -1,10 +1,13 @@
-"""A case's page, its decision and handling, and the lists of due and overdue cases.
+"""A case's page, the window's steps on it, and the lists of open, due and overdue cases.
 
-The buttons here call the transitions of kiosk/cases/states.py; a refused
-transition comes back as a message on the page, never an error page.
+The buttons call the window's steps (kiosk/cases/states.py, on
+petition.lifecycle); a refused step comes back as a message on the page,
+never an error page. The lists filter in SQL on each case's stored stage.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,26 +15,39 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from petition import lifecycle, limits
+from petition.clock import local, local_date, utcnow
+from petition.lifecycle import STATUS_LABELS
+from petition.privacy import mask_id_number, mask_name, mask_phone
+from petition.vocabulary import CATEGORIES, SATISFACTION
+
 from .. import audit
 from ..auth.routes import role_required
 from ..cases import states
 from ..extensions import db
 from ..models import Case, Visit
-from petition.privacy import mask_id_number, mask_name, mask_phone
-from petition.clock import local, local_date, utcnow
-from petition.vocabulary import CASE_STATUS, CATEGORIES
 from . import bp
 from .forms import AcceptForm, AnswerForm, AssignForm, CloseForm, ExtendForm, ForwardForm, NotAcceptForm
 from .visits import body_choices
 
+# Each window step: its form and how the form's fields become the step's arguments.
+STEPS = {
+    "answer": (AnswerForm, lambda f: {"result": f.result.data, "satisfaction": f.satisfaction.data}),
+    "accept": (AcceptForm, lambda f: {}),
+    "forward": (ForwardForm, lambda f: {"body": f.body.data}),
+    "assign": (AssignForm, lambda f: {"to": f.body.data, "due_on": f.due_on.data}),
+    "not_accept": (NotAcceptForm, lambda f: {"reason": f.reason.data, "channel": f.channel.data}),
+    "close": (CloseForm, lambda f: {"result": f.result.data, "satisfaction": f.satisfaction.data}),
+    "extend": (ExtendForm, lambda f: {"days": f.days.data, "reason": f.reason.data}),
+}
+LISTS = ("open", "due_soon", "overdue", "all")
+LIST_LIMIT = 500
+
 
 def _forms() -> dict:
-    bodies = body_choices()
-    forward, assign = ForwardForm(prefix="forward"), AssignForm(prefix="assign")
-    forward.body.choices = assign.body.choices = bodies
-    return {"answer": AnswerForm(prefix="answer"), "accept": AcceptForm(prefix="accept"),
-            "forward": forward, "assign": assign, "not_accept": NotAcceptForm(prefix="not_accept"),
-            "close": CloseForm(prefix="close"), "extend": ExtendForm(prefix="extend")}
+    forms = {name: form_class(prefix=name) for name, (form_class, _args) in STEPS.items()}
+    forms["forward"].body.choices = forms["assign"].body.choices = body_choices()
+    return forms
 
 
 def _load(case_id: str) -> Case:
@@ -47,10 +63,12 @@ def _render(case: Case, forms: dict, status: int = 200):
     db.session.commit()
     visits = db.session.scalars(select(Visit).where(Visit.case_id == case.id)
                                 .order_by(Visit.created_at)).all()
+    today = local_date(now)
     return render_template(
         "staff/case.html", case=case, person=case.person, visits=visits, forms=forms,
-        allowed=states.allowed(case), states=states, case_status=CASE_STATUS, categories=CATEGORIES,
-        today=local_date(now), local=local), status
+        allowed=states.allowed(case), lifecycle=lifecycle, case_status=STATUS_LABELS,
+        satisfaction=SATISFACTION, categories=CATEGORIES, today=today,
+        urgency=lifecycle.urgency(case.due_on, today), local=local), status
 
 
 @bp.get("/cases/<case_id>")
@@ -63,56 +81,47 @@ def case(case_id: str):
 @role_required("receptionist")
 def decide(case_id: str, transition: str):
     case = _load(case_id)
-    if transition not in states.TRANSITIONS:
+    if transition not in STEPS:
         abort(404)
     forms = _forms()
-    form = forms.get(transition)
-    by, now = current_user.username, utcnow()
+    form = forms[transition]
     if not form.validate():
         flash(_("Please correct the marked fields."), "error")
         return _render(case, forms, 422)
+    step = getattr(states, transition)
     try:
-        if transition == "answer":
-            states.answer(case, by=by, now=now, result=form.result.data, satisfaction=form.satisfaction.data)
-        elif transition == "accept":
-            states.accept(case, by=by, now=now)
-        elif transition == "forward":
-            states.forward(case, by=by, now=now, body=form.body.data)
-        elif transition == "assign":
-            states.assign(case, by=by, now=now, to=form.body.data, due_on=form.due_on.data)
-        elif transition == "not_accept":
-            states.not_accept(case, by=by, now=now, reason=form.reason.data, channel=form.channel.data)
-        elif transition == "close":
-            states.close(case, by=by, now=now, result=form.result.data, satisfaction=form.satisfaction.data)
-        elif transition == "extend":
-            states.extend(case, by=by, now=now, days=form.days.data, reason=form.reason.data)
+        step(case, by=current_user.username, now=utcnow(), **STEPS[transition][1](form))
     except states.IllegalTransition as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
         return redirect(url_for(".case", case_id=case.id))
     db.session.commit()
-    flash(_("Saved: %(status)s.", status=CASE_STATUS.get(case.status, case.status)), "info")
+    flash(_("Saved: %(status)s.", status=STATUS_LABELS.get(case.status, case.status)), "info")
     return redirect(url_for(".case", case_id=case.id))
+
+
+def _list_query(show: str, today):
+    query = select(Case).options(joinedload(Case.person))
+    if show == "all":
+        return query.order_by(Case.registered_on.desc(), Case.id.desc())
+    query = query.where(Case.status.in_(lifecycle.OPEN))
+    if show == "overdue":
+        query = query.where(Case.due_on < today)
+    elif show == "due_soon":
+        query = query.where(Case.due_on.between(today, today + timedelta(days=limits.DUE_SOON_DAYS)))
+    return query.order_by(Case.due_on.is_(None), Case.due_on, Case.id)
 
 
 @bp.get("/cases")
 @role_required("receptionist")
 def cases():
     show = request.args.get("show", "open")
-    if show not in ("open", "due_soon", "overdue", "all"):
+    if show not in LISTS:
         show = "open"
     today = local_date(utcnow())
-    query = select(Case).options(joinedload(Case.person)).order_by(Case.registered_on.desc())
-    if show != "all":
-        query = query.where(Case.status.in_(("registered", "accepted", "assigned")))
-    rows = []
-    for item in db.session.scalars(query.limit(2000)):
-        urgency = states.urgency(item, today)
-        if show in ("due_soon", "overdue") and urgency != show:
-            continue
-        rows.append((item, states.due_on(item), urgency))
-    if show in ("open", "due_soon", "overdue"):
-        rows.sort(key=lambda row: (row[1] is None, row[1]))
+    rows = [(item, item.due_on, lifecycle.urgency(item.due_on, today)
+             if item.status in lifecycle.OPEN else None)
+            for item in db.session.scalars(_list_query(show, today).limit(LIST_LIMIT))]
     return render_template("staff/cases.html", rows=rows, show=show, today=today,
-                           case_status=CASE_STATUS, categories=CATEGORIES, mask_name=mask_name,
+                           case_status=STATUS_LABELS, categories=CATEGORIES, mask_name=mask_name,
                            mask_id_number=mask_id_number, mask_phone=mask_phone)

@@ -10,20 +10,20 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from flask import (current_app, flash, make_response, redirect, render_template, request,
-                   session, url_for)
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+
+from kiosk.calling import operations as queue
+from petition.clock import local, local_date, utcnow
+from petition.privacy import mask_name
+from petition.vocabulary import SERVICES
 
 from ..auth import PASSIVE_ENDPOINTS
 from ..auth.routes import role_required
 from ..extensions import db
 from ..models import PrintJob, Visit
-from petition.privacy import mask_name
-from kiosk.calling import operations as queue
-from petition.clock import local, local_date, utcnow
-from petition.vocabulary import SERVICES
 from . import bp
 from .forms import ActionForm, CallNextForm, TransferForm, WindowForm
 from .print_jobs import unprinted_tickets

@@ -19,7 +19,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..cases import states
+from petition import lifecycle
+
 from ..extensions import db
 from ..models import Visit
 
@@ -72,7 +73,7 @@ def figures(start: date, end: date, *, kiosk_id: str | None = None) -> Figures:
         result.by_body[case.body_name or ""] += 1
         if case.status == "closed":
             result.closed += 1
-            result.closed_on_time += bool(states.on_time(case))
+            result.closed_on_time += bool(lifecycle.on_time(case))
             if case.satisfaction:
                 result.satisfaction[case.satisfaction] += 1
     return result

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FieldList, FormField, HiddenField, IntegerField,
-                     SelectField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms import Form
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from petition.limits import MAX_EXTENSION_DAYS
+from petition.vocabulary import SATISFACTION
 
 from petition.identity import InvalidEntry, clean_id_number, clean_phone
 from petition.vocabulary import CATEGORIES, MAX_GROUP_SIZE, MAX_REPRESENTATIVES, SERVICES
-from ..cases.states import MAX_EXTENSION_DAYS, SATISFACTION
+
 
 MAX_MATERIALS = 6
 

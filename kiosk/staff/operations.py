@@ -12,6 +12,8 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from petition.lifecycle import Status
+
 from .. import audit
 from ..extensions import db
 from ..models import Case, GroupRepresentative, Material, Person, Visit
@@ -117,7 +119,7 @@ def link_case(visit: Visit, case_id: str, *, by: str, now: datetime) -> Case:
     previous = visit.case
     audit.change(by, visit, "visit", {"case_id": target.id}, now=now)
     visit.case = target
-    if previous is not None and previous.status == "registered":
+    if previous is not None and previous.status == Status.REGISTERED:
         others = db.session.scalar(
             select(Visit.id).where(Visit.case_id == previous.id, Visit.id != visit.id).limit(1))
         if others is None:

@@ -11,12 +11,13 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from petition.clock import local, local_date, utcnow
+
 from ..auth.routes import role_required
 from ..extensions import db
 from ..models import PrintJob, Visit
 from ..printing import operations as printing
 from ..printing.worker import worker
-from petition.clock import local, local_date, utcnow
 from . import bp
 from .forms import ActionForm
 

@@ -6,13 +6,14 @@ from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from petition.clock import local, local_date, utcnow
+from petition.privacy import mask_address, mask_id_number, mask_name, mask_phone
+from petition.lifecycle import STATUS_LABELS
+from petition.vocabulary import CATEGORIES, DISPOSITIONS, SATISFACTION
+
 from ..auth.routes import role_required
-from ..cases.states import DISPOSITIONS, SATISFACTION
 from ..extensions import db
 from ..models import AuditEntry, Visit
-from petition.privacy import mask_address, mask_id_number, mask_name, mask_phone
-from petition.clock import local, local_date, utcnow
-from petition.vocabulary import CATEGORIES, CASE_STATUS
 from . import bp
 from .figures import csv_text, figures, month_bounds
 
@@ -67,7 +68,7 @@ def figures_csv():
             labels["category"].get(visit.category, visit.category or ""),
             (case.body_name if case else visit.body_name) or "",
             (case.matter if case else "") or "",
-            CASE_STATUS.get(case.status, case.status) if case else "",
+            STATUS_LABELS.get(case.status, case.status) if case else "",
             DISPOSITIONS.get(case.disposition, "") if case else "",
             SATISFACTION.get(case.satisfaction, "") if case else "",
         ])

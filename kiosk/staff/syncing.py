@@ -12,11 +12,11 @@ from datetime import datetime
 from flask import current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 
-from ..sync_agent import agent
-from ..sync_agent.background import background
+from petition.clock import local
 
 from ..auth.routes import role_required
-from petition.clock import local
+from ..sync_agent import agent
+from ..sync_agent.background import background
 from . import bp
 from .forms import ActionForm
 

@@ -12,15 +12,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from kiosk.calling import operations as queue
+from petition.clock import local, local_date, utcnow
+from petition.lifecycle import STATUS_LABELS
+from petition.vocabulary import CATEGORIES, MAX_REPRESENTATIVES, SERVICES
+
 from .. import audit
 from ..auth.routes import role_required
-from ..cases import states
 from ..extensions import db
 from ..models import Body, Visit
 from ..printing.operations import latest_ticket_job
-from kiosk.calling import operations as queue
-from petition.clock import local, local_date, utcnow
-from petition.vocabulary import CASE_STATUS, CATEGORIES, MAX_REPRESENTATIVES, SERVICES, VISIT_STATUS
+from ..visits import states as visit_states
 from . import bp, operations
 from .console import my_window
 from .forms import ActionForm, LinkCaseForm, RegistrationForm, TransferForm
@@ -96,9 +98,9 @@ def visit(visit_id: str):
     return render_template(
         "staff/visit.html", visit=visit, case=visit.case, person=visit.person, form=form,
         earlier=operations.earlier_visits(visit), link_form=LinkCaseForm(), action=ActionForm(),
-        transfer=TransferForm(), services=SERVICES, categories=CATEGORIES, case_status=CASE_STATUS,
-        visit_status=VISIT_STATUS, local=local, group=visit.service == "group",
-        max_reps=MAX_REPRESENTATIVES, window=my_window(), due=states.due_on(visit.case),
+        transfer=TransferForm(), services=SERVICES, categories=CATEGORIES, case_status=STATUS_LABELS,
+        visit_status=visit_states.LABELS, local=local, group=visit.service == "group",
+        max_reps=MAX_REPRESENTATIVES, window=my_window(), due=visit.case.due_on if visit.case else None,
         today=local_date(now), ticket_job=latest_ticket_job(visit)), 422 if form.errors else 200
 
 

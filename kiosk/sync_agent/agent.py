@@ -25,18 +25,18 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Callable
 
 from flask import Flask, current_app
 from sqlalchemy import func, select, update
 
-from ..extensions import db
-from ..models import (Case, GroupRepresentative, Material, Person, SyncDeletion, SyncState,
-                          Visit)
+from petition import lifecycle
 from petition.clock import utcnow
-
 from sync import protocol
 
+from ..extensions import db
+from ..models import Case, GroupRepresentative, Material, Person, SyncDeletion, SyncState, Visit
 from .schedule import next_nightly_run
 
 log = logging.getLogger("jiedai.sync")
@@ -226,19 +226,33 @@ def pull(client: Client, *, limit: int = 500) -> int:
         if not isinstance(changes, list) or not isinstance(answer.get("cursor"), str):
             raise SyncError("bad_answer", "the central office's change feed is malformed")
         for change in changes:
-            values = {name: protocol.decode_value(kind, change.get(name))
-                      for name, kind in protocol.CENTRAL_CASE_FIELDS.items()}
-            # An older copy of the office's state never overwrites a newer one, and
-            # `updated_at` stays the kiosk's own (it would otherwise take its onupdate).
-            db.session.execute(update(Case).where(Case.id == change["case_id"],
-                                                  Case.central_version < values["central_version"])
-                               .values(**values, updated_at=Case.updated_at)
-                               .execution_options(synchronize_session=False))
+            _apply_office_change(change)
         _state("pull").cursor = answer["cursor"]
         db.session.commit()
         pulled += len(changes)
         if not answer.get("more"):
             return pulled
+
+
+def _apply_office_change(change: dict) -> None:
+    """The office's facts of one case onto the kiosk's copy, and the case's stage again.
+
+    An older copy of the office's facts never overwrites a newer one; the
+    case's `version` is not touched (these facts are not the kiosk's to send)
+    and `updated_at` stays the kiosk's own.
+    """
+    values = {name: protocol.decode_value(kind, change.get(name))
+              for name, kind in protocol.OFFICE_CASE_FIELDS.items()}
+    columns = [Case.__table__.c[name] for name in (*lifecycle.WINDOW_FACTS, "office_version")]
+    current = db.session.execute(select(*columns).where(Case.id == change.get("case_id"))).first()
+    if current is None or current.office_version >= (values["office_version"] or 0):
+        return
+    facts = SimpleNamespace(**{**current._asdict(), **values})
+    stage = lifecycle.stage(facts)
+    db.session.execute(update(Case).where(Case.id == change["case_id"])
+                       .values(**values, status=stage.status, due_on=stage.due_on,
+                               updated_at=Case.updated_at)
+                       .execution_options(synchronize_session=False))
 
 
 def run_once(app: Flask | None = None, client: Client | None = None) -> SyncResult:

@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("touchscreen", __name__)
 
-from petition.vocabulary import status_label  # noqa: E402
+from ..visits.states import status_label  # noqa: E402
 
 bp.add_app_template_global(status_label)
 

@@ -14,10 +14,10 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from petition import querycode
-from ..cases import states
-from ..models import Visit
+from petition import lifecycle, querycode
 from petition.clock import local_date
+
+from ..models import Visit
 from ..visits import operations
 
 FREE_TRIES = 3
@@ -80,10 +80,8 @@ class Progress:
     """What the visitor is shown: the status and dates of the kiosk's record, nothing personal."""
 
     visit: Visit
-    registered_on: date
-    decided_on: date | None
+    milestones: list[tuple[object, date]]
     due_on: date | None
-    closed_on: date | None
     updated_on: date
 
 
@@ -110,9 +108,9 @@ def look_up(entered: str, *, session_tries: Tries, address_tries: Tries, now: da
     session_tries.failures = address_tries.failures = 0
     session_tries.last = address_tries.last = None
     case = visit.case
-    return Outcome(progress=Progress(
-        visit=visit, registered_on=visit.service_day,
-        decided_on=case.decided_on if case else None,
-        due_on=states.due_on(case) if case else None,
-        closed_on=case.closed_on if case else None,
-        updated_on=local_date(case.updated_at if case else visit.updated_at)))
+    if case is None:  # a ticket taken but not registered at the window
+        return Outcome(progress=Progress(visit=visit, milestones=[], due_on=None,
+                                         updated_on=local_date(visit.updated_at)))
+    updated = max(filter(None, (case.updated_at, case.office_updated_at)))
+    return Outcome(progress=Progress(visit=visit, milestones=lifecycle.milestones(case),
+                                     due_on=case.due_on, updated_on=local_date(updated)))

@@ -11,28 +11,34 @@ import re
 import secrets
 from datetime import datetime
 
-from flask import (current_app, redirect, render_template, request, session,
-                   url_for)
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from petition import querycode
+from petition.clock import utcnow
+from petition.vocabulary import CATEGORIES, SERVICES
 from printer.render import to_html
 
-from petition import querycode
 from ..extensions import db
 from ..i18n import LOCALES
 from ..models import Body, Visit
 from ..printing.operations import latest_ticket_job, ticket_receipt
 from ..printing.worker import worker
-from petition.clock import utcnow
 from ..visits import operations
-from petition.vocabulary import CATEGORIES, SERVICES
 from . import bp, card_reading
-from .drafts import drafts
 from . import progress as progress_rules
-from .forms import (AcknowledgeForm, ConfirmForm, IdentityForm, LanguageForm, MatterForm,
-                    RestartForm, StartForm)
+from .drafts import drafts
+from .forms import (
+    AcknowledgeForm,
+    ConfirmForm,
+    IdentityForm,
+    LanguageForm,
+    MatterForm,
+    RestartForm,
+    StartForm,
+)
 
 LOCAL_PATH = re.compile(r"/[A-Za-z0-9/_.~%?&=+-]*")
 STEPS = ("notice", "identity", "matter", "review")

@@ -18,10 +18,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from petition import querycode
-from ..extensions import db
-from ..models import Case, Person, PrintJob, Visit
 from petition.clock import local_date
 from petition.vocabulary import SERVICES
+
+from ..cases import states
+from ..extensions import db
+from ..models import Case, Person, PrintJob, Visit
 
 
 @dataclass
@@ -87,6 +89,7 @@ def _register_visit(draft: VisitDraft, *, kiosk_id: str, idempotency_key: str,
                     body_name=draft.body_name, matter=draft.matter, request=draft.request,
                     registered_on=day,
                     created_at=now, updated_at=now)
+        states.refresh(case)
         visit = Visit(
             kiosk_id=kiosk_id, service=service.code, service_day=day, ticket_seq=seq,
             ticket_number=f"{service.prefix}{seq:03d}", query_code=querycode.generate(),

@@ -13,6 +13,7 @@ from bench.browser import VIEWPORTS, launch
 from tests.support.apps import unavailable
 from tests.support.browser import Recorder
 
+
 @pytest.fixture(scope="session")
 def chromium():
     try:

@@ -16,9 +16,9 @@ from bench.browser import VIEWPORTS, walk
 from kiosk.auth import operations as accounts
 from kiosk.extensions import db
 from kiosk.models import Case, PrintJob, Visit
+from tests.support.staff import PASSWORD, sign_in_page
 from tests.support.touchscreen import valid_id_number
 from tests.support.virtual_printer import PtyPrinter, Scenario
-from tests.support.staff import PASSWORD, sign_in_page
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from bench.browser import tap_keys, tap_submit
 from kiosk.extensions import db
 from kiosk.models import Case, Person, PrintJob, Visit
 from tests.support.browser import screenshot
-from tests.support.standards import check
 from tests.support.card_reader import CARD, SimulatedReader, card, reply
+from tests.support.standards import check
 from tests.support.touchscreen import valid_id_number
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,8 @@
 """The receipt model and its width-aware wrapping."""
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from printer.receipt import (
     PAPER_58MM,

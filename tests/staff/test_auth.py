@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.models import SignInFailure, StaffUser
-from tests.support.touchscreen import csrf_token
-
 from tests.support.staff import PASSWORD, post_form, sign_in, take_tickets
+from tests.support.touchscreen import csrf_token
 
 STAFF_GETS = ["/staff/", "/staff/queue/panel", "/staff/cases", "/staff/cases?show=overdue",
               "/staff/figures", "/staff/figures.csv", "/staff/audit", "/staff/admin/users",

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from kiosk.calling import operations as queue
 from petition.clock import utcnow
-
 from tests.support.staff import take_tickets
 
 ROOT = Path(__file__).resolve().parents[2]

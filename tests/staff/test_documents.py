@@ -10,9 +10,8 @@ import pytest
 from kiosk.extensions import db
 from kiosk.models import Visit
 from tests.support.apps import unavailable
-from tests.support.touchscreen import csrf_token
-
 from tests.support.staff import take_tickets
+from tests.support.touchscreen import csrf_token
 
 
 def pdf_text(content: bytes, tmp_path) -> str:

@@ -7,10 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
+from kiosk.calling import operations as queue
 from kiosk.extensions import db
 from kiosk.models import AuditEntry, Call, Visit
-from kiosk.calling import operations as queue
-
 from tests.support.staff import post_form, take_tickets
 
 NOON = datetime(2026, 11, 23, 4, 0, tzinfo=timezone.utc)  # 12:00 in Shanghai

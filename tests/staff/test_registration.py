@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from kiosk.extensions import db
 from kiosk.models import AuditEntry, Case, Material, Visit
-from tests.support.touchscreen import csrf_token, valid_id_number
-
 from tests.support.staff import take_tickets
+from tests.support.touchscreen import csrf_token, valid_id_number
 
 
 def registration(visit_id: str, **overrides) -> dict:

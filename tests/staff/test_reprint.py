@@ -10,9 +10,8 @@ from kiosk.extensions import db
 from kiosk.models import PrintJob
 from kiosk.printing import operations as printing
 from kiosk.printing.worker import worker
-from tests.support.virtual_printer import Scenario, TcpPrinter
-
 from tests.support.staff import post_form, take_tickets
+from tests.support.virtual_printer import Scenario, TcpPrinter
 
 
 def wait_for(app, predicate, timeout=15.0):

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from sync import protocol
 from appkit.serving import ThreadedServer
+from sync import protocol
 
-from .postgres import available as postgres_available
 from .postgres import temporary_database
 
 
@@ -34,12 +33,18 @@ def person(pid: str, version: int, seq: int, *, name: str = "张三", kiosk: str
         "created_at": NOW, "updated_at": NOW}, seq)
 
 
-def case(cid: str, version: int = 1, seq: int = 1) -> dict:
+def case(cid: str, version: int = 1, seq: int = 1, **window) -> dict:
+    """A case as a kiosk pushes it; `window` sets the window's facts (disposition=…)."""
     return protocol.encode_row("case", {
         "id": cid, "kiosk_id": KIOSK, "person_id": None, "category": "suggestion", "body_name": None,
-        "matter": "路灯不亮", "request": None, "status": "registered", "registered_on": NOW.date(),
+        "matter": "路灯不亮", "request": None, "registered_on": NOW.date(),
         "urgent": False, "joint_supervision": False, "version": version,
-        "created_at": NOW, "updated_at": NOW}, seq)
+        "created_at": NOW, "updated_at": NOW, **window}, seq)
+
+
+def accepted(cid: str, version: int = 1, seq: int = 1, **window) -> dict:
+    """A case the window accepted on NOW's day."""
+    return case(cid, version, seq, disposition="accepted", decided_on=NOW.date(), **window)
 
 
 def push(client, key, records, *, table="person", kiosk=KIOSK, sender=None, clock=None,
@@ -119,8 +124,8 @@ def make_visits(kiosk_app, count: int, *, group_every: int = 5) -> None:
     """Register `count` visits through the real operation (person, case, visit, representatives)."""
     from kiosk.extensions import db
     from kiosk.models import GroupRepresentative
-    from petition.clock import utcnow
     from kiosk.visits.operations import VisitDraft, register_visit
+    from petition.clock import utcnow
 
     with kiosk_app.app_context():
         kiosk_id = kiosk_app.config["KIOSK_ID"]
@@ -137,6 +142,22 @@ def make_visits(kiosk_app, count: int, *, group_every: int = 5) -> None:
                     db.session.add(GroupRepresentative(visit_id=visit.id, position=position,
                                                        name=f"代表{position}"))
                 db.session.commit()
+
+
+def accept_cases(kiosk_app) -> list[str]:
+    """The window accepts every undecided case (so the office can reply); their ids."""
+    from kiosk.cases import states
+    from kiosk.extensions import db
+    from kiosk.models import Case
+    from petition.clock import utcnow
+
+    with kiosk_app.app_context():
+        waiting = db.session.scalars(select(Case).where(Case.status == "registered")
+                                     .order_by(Case.created_at, Case.id)).all()
+        for case in waiting:
+            states.accept(case, by="rita", now=utcnow())
+        db.session.commit()
+        return [case.id for case in waiting]
 
 
 class Server(ThreadedServer):

@@ -9,11 +9,12 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select, text
 
+from central import cases
+from kiosk.cases import states
 from kiosk.extensions import db
 from kiosk.models import Case, Person
 from kiosk.sync_agent import agent, schedule
 from sync import protocol
-from central.operations import set_handling
 from tests.support.apps import free_port
 from tests.support.central import assert_same_records, make_visits
 
@@ -40,7 +41,7 @@ def test_every_insert_and_every_new_version_takes_the_next_change_number(app):
         # The office's handling fields arriving do not make the case a kiosk change.
         case = db.session.scalars(select(Case)).first()
         seq = db.session.scalar(select(Case.sync_seq).where(Case.id == case.id))
-        db.session.execute(text("UPDATE \"case\" SET central_status = 'accepted', central_version = 1"))
+        db.session.execute(text("UPDATE \"case\" SET replied_on = '2026-11-25', office_version = 1"))
         db.session.commit()
         assert db.session.scalar(select(Case.sync_seq).where(Case.id == case.id)) == seq
 
@@ -60,17 +61,22 @@ def test_a_sync_sends_everything_once_and_brings_the_offices_handling_back(
     assert sum(again.pushed.values()) == 0
 
     with app.app_context():
-        case_id, version = db.session.execute(select(Case.id, Case.version)).first()
+        case = db.session.scalars(select(Case)).first()
+        states.accept(case, by="rita", now=datetime(2026, 11, 23, 3, 0, tzinfo=timezone.utc))
+        db.session.commit()
+        case_id, version = case.id, case.version
+    assert agent.run_once(app, client).pushed["case"] == 1
     with central_app.app_context():
-        set_handling(case_id, "accepted", now=datetime(2026, 11, 24, 2, 0))
-        set_handling(case_id, "replied", reply_text="经核实，已转交区住建局办理。",
-                     now=datetime(2026, 11, 25, 2, 0))
+        cases.step(case_id, "reply", by="li", text="经核实，已转交区住建局办理。",
+                   now=datetime(2026, 11, 25, 2, 0))
+        cases.step(case_id, "conclude", by="li", now=datetime(2026, 11, 26, 2, 0))
     assert agent.run_once(app, client).pulled == 2
     with app.app_context():
         case = db.session.get(Case, case_id)
-        assert (case.central_status, case.reply_text, case.central_version) == (
-            "replied", "经核实，已转交区住建局办理。", 2)
-        assert str(case.central_replied_on) == "2026-11-25" and case.version == version
+        assert (case.status, case.reply_text, case.office_version) == (
+            "closed", "经核实，已转交区住建局办理。", 2)
+        assert str(case.replied_on) == "2026-11-25" and str(case.office_closed_on) == "2026-11-26"
+        assert case.due_on is None and case.version == version
     status = agent.status(app)
     assert status["backlog"] == 0 and status["last_error"] is None and status["last_success_at"]
     assert sum(agent.run_once(app, client).pushed.values()) == 0  # the reply is not sent back

@@ -9,10 +9,11 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from sync import protocol
 from central.extensions import db
-from central.operations import set_handling
-from tests.support.central import KIOSK, NOW, case, person, pull, push, register_kiosk
+from central import cases
+from sync import protocol
+from tests.support.central import KIOSK, NOW, accepted, case, person, pull, push, register_kiosk
+
 
 @pytest.fixture
 def key(central_app):
@@ -143,19 +144,19 @@ def test_the_cli_registers_a_kiosk_and_prints_a_credential_that_signs(central_ap
 def test_the_change_feed_gives_a_kiosk_its_own_cases_in_order_from_its_cursor(
         central_app, central_client, key):
     other_key = register_kiosk(central_app, "kiosk-other")
-    push(central_client, key, [case("c1", seq=1), case("c2", seq=2)], table="case")
+    push(central_client, key, [accepted("c1", seq=1), accepted("c2", seq=2)], table="case")
     with central_app.app_context():
-        set_handling("c1", "accepted", now=NOW)
-        set_handling("c2", "forwarded", now=NOW)
-        set_handling("c1", "replied", reply_text="已答复：路灯已修复。", now=NOW)
+        cases.step("c1", "reply", by="li", text="已答复：路灯即将修复。", now=NOW)
+        cases.step("c2", "reply", by="li", text="已答复。", now=NOW)
+        cases.step("c1", "conclude", by="li", now=NOW)
     first = pull(central_client, key, limit=2)
     assert first.status_code == 200
     assert [c["case_id"] for c in first.json["changes"]] == ["c1", "c2"] and first.json["more"]
     rest = pull(central_client, key, first.json["cursor"])
     assert [c["case_id"] for c in rest.json["changes"]] == ["c1"] and not rest.json["more"]
-    assert rest.json["changes"][0]["central_status"] == "replied"
-    assert rest.json["changes"][0]["reply_text"] == "已答复：路灯已修复。"
-    assert rest.json["changes"][0]["central_version"] == 2
+    assert rest.json["changes"][0]["office_closed_on"] == NOW.date().isoformat()
+    assert rest.json["changes"][0]["reply_text"] == "已答复：路灯即将修复。"
+    assert rest.json["changes"][0]["office_version"] == 2
     assert pull(central_client, key, rest.json["cursor"]).json["changes"] == []
     assert pull(central_client, other_key, kiosk="kiosk-other").json["changes"] == []
     assert pull(central_client, key, "garbage").json["error"] == "bad_cursor"
@@ -183,13 +184,13 @@ def test_the_offices_handling_date_is_the_shanghai_calendar_day(central_app, cen
     from central.models import case
 
     push(central_client, key, [protocol.encode_row("case", {
-        "id": "c-day", "kiosk_id": KIOSK, "category": "appeal", "status": "registered",
-        "registered_on": date(2026, 11, 23), "urgent": False, "joint_supervision": False,
-        "version": 1, "created_at": datetime(2026, 11, 23, 1), "updated_at": datetime(2026, 11, 23, 1)},
-        1)], table="case")
+        "id": "c-day", "kiosk_id": KIOSK, "category": "appeal", "disposition": "accepted",
+        "decided_on": date(2026, 11, 23), "registered_on": date(2026, 11, 23), "urgent": False,
+        "joint_supervision": False, "version": 1, "created_at": datetime(2026, 11, 23, 1),
+        "updated_at": datetime(2026, 11, 23, 1)}, 1)], table="case")
     with central_app.app_context():
         # 23:30 UTC on the 23rd is 07:30 on the 24th in Shanghai.
-        set_handling("c-day", "accepted", now=datetime(2026, 11, 23, 23, 30))
-        accepted = db.session.execute(select(case.c.central_accepted_on)
-                                      .where(case.c.id == "c-day")).scalar_one()
-    assert accepted == date(2026, 11, 24)
+        cases.step("c-day", "reply", by="li", text="已答复", now=datetime(2026, 11, 23, 23, 30))
+        replied = db.session.execute(select(case.c.replied_on)
+                                     .where(case.c.id == "c-day")).scalar_one()
+    assert replied == date(2026, 11, 24)

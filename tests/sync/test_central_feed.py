@@ -11,9 +11,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from central.extensions import db
-from central.operations import changes_after, set_handling
-from tests.support.central import KIOSK, case, push
-from tests.support.central import register_kiosk
+from central.cases import step
+from central.feed import changes_after
+from tests.support.central import KIOSK, accepted, push, register_kiosk
 
 NOW = datetime(2026, 11, 23, 12, 0)
 
@@ -27,13 +27,13 @@ def test_the_central_migrations_build_exactly_the_models(central_app):
 def test_a_change_committing_late_is_served_after_the_cursor_never_skipped(postgres_central):
     key = register_kiosk(postgres_central, KIOSK)
     client = postgres_central.test_client()
-    push(client, key, [case("c-early", seq=1), case("c-late", seq=2)], table="case")
+    push(client, key, [accepted("c-early", seq=1), accepted("c-late", seq=2)], table="case")
     written, release, done = threading.Event(), threading.Event(), threading.Event()
 
     def slow_writer():
         # Takes its number first, then holds its transaction open past a faster writer.
         with postgres_central.app_context():
-            set_handling("c-early", "accepted", now=NOW, commit=False)
+            step("c-early", "reply", by="li", text="答复", now=NOW, commit=False)
             written.set()
             release.wait(30)
             db.session.commit()
@@ -44,7 +44,7 @@ def test_a_change_committing_late_is_served_after_the_cursor_never_skipped(postg
     thread.start()
     assert written.wait(30)
     with postgres_central.app_context():
-        set_handling("c-late", "forwarded", now=NOW)  # commits while the first is still open
+        step("c-late", "reply", by="li", text="答复", now=NOW)  # commits while the first is still open
         served = changes_after(KIOSK, None, 100, now=NOW)
         # Serving c-late now would move the cursor past c-early's lower number.
         assert served["changes"] == []
@@ -62,12 +62,12 @@ def test_changes_are_served_while_an_unrelated_transaction_is_idle(postgres_cent
     """Only transactions that hold an id hold the feed back; a read-only one does not."""
     key = register_kiosk(postgres_central, KIOSK)
     client = postgres_central.test_client()
-    push(client, key, [case("c1", seq=1)], table="case")
+    push(client, key, [accepted("c1", seq=1)], table="case")
     with postgres_central.app_context():
         with db.engine.connect() as reader:
             reader.exec_driver_sql("BEGIN")
             reader.exec_driver_sql("SELECT 1")
-            set_handling("c1", "accepted", now=NOW)
+            step("c1", "reply", by="li", text="答复", now=NOW)
             served = changes_after(KIOSK, None, 100, now=NOW)
             reader.exec_driver_sql("ROLLBACK")
         db.session.remove()

@@ -6,8 +6,8 @@ import time
 
 from kiosk.sync_agent import agent
 from kiosk.sync_agent.background import background
-from tests.support.staff import post_form, sign_in
 from tests.support.central import assert_same_records, make_visits
+from tests.support.staff import post_form, sign_in
 
 
 def signed_in_receptionist(app):

@@ -1,4 +1,4 @@
-"""The central case desk: signed-in staff see every kiosk's cases, set the handling, and it is audited."""
+"""The central case desk: signed-in staff see every kiosk's cases, make the office's steps, all audited."""
 
 from __future__ import annotations
 
@@ -8,24 +8,23 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from petition.clock import local_date, utcnow
-from sync import protocol
 from central.extensions import db
 from central.models import DeskAudit
-from tests.support.central import KIOSK, push
-from tests.support.central import register_kiosk
+from petition.clock import local_date, utcnow
+from sync import protocol
+from tests.support.central import KIOSK, push, register_kiosk
 
 NOW = datetime(2026, 11, 23, 12, 0)
 PASSWORD = "correct horse battery"
 
 
 def a_case(cid: str, registered: date, *, kiosk: str = KIOSK, joint: bool = False,
-           category: str = "suggestion") -> dict:
+           category: str = "suggestion", version: int = 1, **window) -> dict:
     return protocol.encode_row("case", {
         "id": cid, "kiosk_id": kiosk, "person_id": f"p-{cid}", "category": category,
-        "body_name": "区住建局", "matter": "小区路灯不亮", "request": "尽快修复", "status": "registered",
-        "registered_on": registered, "urgent": False, "joint_supervision": joint, "version": 1,
-        "created_at": NOW, "updated_at": NOW}, 1)
+        "body_name": "区住建局", "matter": "小区路灯不亮", "request": "尽快修复",
+        "registered_on": registered, "urgent": False, "joint_supervision": joint, "version": version,
+        "created_at": NOW, "updated_at": NOW, **window}, version)
 
 
 def a_person(pid: str, kiosk: str = KIOSK) -> dict:
@@ -84,7 +83,8 @@ def test_every_kiosks_cases_with_filters_overdue_and_joint_lists(desk):
     assert cases_on(desk.get("/desk/?category=appeal")) == ["two"]
     assert cases_on(desk.get("/desk/?due=overdue")) == ["old"]  # 20 days without a decision
     assert cases_on(desk.get("/desk/?joint=1")) == ["fresh"]
-    assert sorted(cases_on(desk.get("/desk/?status=new"))) == ["fresh", "old", "two"]
+    assert sorted(cases_on(desk.get("/desk/?status=registered"))) == ["fresh", "old", "two"]
+    assert sorted(cases_on(desk.get("/desk/?status=open"))) == ["fresh", "old", "two"]
     assert cases_on(desk.get("/desk/?status=nonsense&due=nonsense")) != []
 
 
@@ -97,22 +97,32 @@ def test_a_case_shows_the_petitioner_in_full_and_the_look_is_audited(central_app
     assert desk.get("/desk/case/no-such-case").status_code == 404
 
 
-def test_setting_the_handling_reaches_the_change_feed_and_the_audit(central_app, desk):
-    answer = desk.post("/desk/case/old", data={"csrf_token": desk.csrf, "status": "accepted",
-                                               "reply": "已受理，转区住建局办理。"})
+def test_the_offices_reply_reaches_the_change_feed_and_the_audit(central_app, desk):
+    today = local_date(utcnow())
+    api = central_app.test_client()
+    key = register_kiosk(central_app, KIOSK, "历下区接待室")
+    # The window decides first: the office replies only to a decided case.
+    assert 'data-step="reply"' not in desk.get("/desk/case/old").get_data(as_text=True)
+    refused = desk.post("/desk/case/old/reply", data={"csrf_token": desk.csrf, "reply-text": "答复"})
+    assert refused.status_code == 302
+    assert "该事项当前不能进行这一步" in desk.get("/desk/case/old").get_data(as_text=True)
+    push(api, key, [a_case("old", today - timedelta(days=20), version=2, disposition="accepted",
+                           decided_on=today - timedelta(days=19))], table="case")
+    answer = desk.post("/desk/case/old/reply", data={"csrf_token": desk.csrf,
+                                                     "reply-text": "已转区住建局办理，路灯已修复。"})
     assert answer.status_code == 302
     page = desk.get("/desk/case/old").get_data(as_text=True)
-    assert "已保存" in page
+    assert "已保存" in page and 'data-status="replied"' in page and 'data-due=""' in page
     assert cases_on(desk.get("/desk/?due=overdue")) == []
-    assert cases_on(desk.get("/desk/?status=accepted")) == ["old"]
+    assert cases_on(desk.get("/desk/?status=replied")) == ["old"]
     with central_app.app_context():
-        from central.operations import changes_after
+        from central.feed import changes_after
         feed = changes_after(KIOSK, None, 10, now=NOW)["changes"]
         actions = db.session.scalars(select(DeskAudit.action).order_by(DeskAudit.id)).all()
-    assert [(c["case_id"], c["central_status"], c["reply_text"]) for c in feed] == [
-        ("old", "accepted", "已受理，转区住建局办理。")]
-    assert actions == ["handle", "view"]
-    refused = desk.post("/desk/case/old", data={"status": "closed"})  # no CSRF token
+    assert [(c["case_id"], c["replied_on"], c["reply_text"]) for c in feed] == [
+        ("old", today.isoformat(), "已转区住建局办理，路灯已修复。")]
+    assert actions == ["view", "view", "reply", "view"]
+    refused = desk.post("/desk/case/old/conclude", data={})  # no CSRF token
     assert refused.status_code == 400
 
 
@@ -158,20 +168,22 @@ def test_a_disabled_desk_user_is_signed_out_at_once(desk, central_app):
 
 
 def test_the_one_extension_moves_the_desks_due_date(desk, central_app):
-    from central.desk.operations import Filters, due_on, list_cases
+    from central.desk.operations import Filters, list_cases
     from central.models import case
 
     today = local_date(utcnow())
+    api = central_app.test_client()
+    key = register_kiosk(central_app, KIOSK, "历下区接待室")
+    accepted = today - timedelta(days=70)
+    push(api, key, [a_case("old", accepted, version=2, disposition="accepted", decided_on=accepted)],
+         table="case")
     with central_app.app_context():
-        db.session.execute(case.update().where(case.c.id == "old").values(
-            central_status="accepted", central_accepted_on=today - timedelta(days=70)))
-        db.session.commit()
+        assert "old" in [row.id for row in list_cases(Filters(due="overdue"), today)]
+    push(api, key, [a_case("old", accepted, version=3, disposition="accepted", decided_on=accepted,
+                           extension_days=30, extension_reason="需调查")], table="case")
+    with central_app.app_context():
         overdue = [row.id for row in list_cases(Filters(due="overdue"), today)]
-        assert "old" in overdue
-        db.session.execute(case.update().where(case.c.id == "old").values(extension_days=30))
-        db.session.commit()
-        overdue = [row.id for row in list_cases(Filters(due="overdue"), today)]
-        week = [row.id for row in list_cases(Filters(due="week"), today)]
+        soon = [row.id for row in list_cases(Filters(due="due_soon"), today)]
         row = db.session.execute(case.select().where(case.c.id == "old")).first()
-    assert "old" not in overdue and "old" not in week
-    assert due_on(row) == today + timedelta(days=20)
+    assert "old" not in overdue and "old" not in soon
+    assert row.due_on == today + timedelta(days=20)

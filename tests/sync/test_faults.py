@@ -16,11 +16,13 @@ from datetime import datetime
 
 import pytest
 
+from central import cases
+from kiosk.cases import states
 from kiosk.extensions import db
 from kiosk.models import Case
 from kiosk.sync_agent import agent
-from central.operations import set_handling
-from tests.support.central import assert_same_records, make_visits, register_kiosk
+from petition.clock import utcnow
+from tests.support.central import accept_cases, assert_same_records, make_visits, register_kiosk
 
 KIOSK = "kiosk-test"
 
@@ -72,18 +74,17 @@ def test_the_office_commits_and_the_answer_is_lost(app, central_app, proxy, kios
 
 def test_a_lost_answer_to_a_pull_applies_the_changes_once(app, central_app, proxy, kiosk_key):
     make_visits(app, 2, group_every=0)
+    case_id = accept_cases(app)[0]
     agent.run_once(app, client(proxy, kiosk_key))
-    with app.app_context():
-        case_id = db.session.scalars(db.select(Case.id)).first()
     with central_app.app_context():
-        set_handling(case_id, "assigned", reply_text="交区信访局督办", now=datetime(2026, 11, 24))
+        cases.step(case_id, "reply", by="li", text="交区信访局督办", now=datetime(2026, 11, 24))
     proxy.plan("drop_reply")  # nothing to push: the first request is the pull
     with pytest.raises(agent.SyncError):
         agent.run_once(app, client(proxy, kiosk_key))
     assert agent.run_once(app, client(proxy, kiosk_key)).pulled == 1
     with app.app_context():
         case = db.session.get(Case, case_id)
-        assert (case.central_status, case.central_version) == ("assigned", 1)
+        assert (case.status, case.office_version) == ("replied", 1)
     assert agent.run_once(app, client(proxy, kiosk_key)).pulled == 0
 
 
@@ -184,15 +185,19 @@ def test_two_kiosks_sync_a_day_of_demo_data_both_ways_through_faults(
     replies = {}
     for kiosk_app, key, kiosk_id in pairs:
         with kiosk_app.app_context():
-            replies[kiosk_id] = db.session.scalars(db.select(Case.id)).first()
+            replies[kiosk_id] = db.session.scalars(db.select(Case).order_by(Case.id)).first()
+            states.accept(replies[kiosk_id], by="rita", now=utcnow())
+            db.session.commit()
+            replies[kiosk_id] = replies[kiosk_id].id
+        agent.run(kiosk_app, client=client(proxy, key, kiosk_id), attempts=30, sleep=no_wait)
         with central_app.app_context():
-            set_handling(replies[kiosk_id], "replied", reply_text=f"答复 {kiosk_id}",
-                         now=datetime(2026, 11, 30))
+            cases.step(replies[kiosk_id], "reply", by="li", text=f"答复 {kiosk_id}",
+                       now=datetime(2026, 11, 30))
     for kiosk_app, key, kiosk_id in pairs:
         agent.run(kiosk_app, client=client(proxy, key, kiosk_id), attempts=30, sleep=no_wait)
         with kiosk_app.app_context():
             answered = db.session.execute(db.select(Case.id, Case.reply_text)
-                                          .where(Case.central_status == "replied")).all()
+                                          .where(Case.status == "replied")).all()
         assert answered == [(replies[kiosk_id], f"答复 {kiosk_id}")]
         assert_same_records(kiosk_app, central_app, kiosk_id)
     assert {fault for fault, _ in proxy.log} >= {"cut_request", "drop_reply", "duplicate", "refuse"}

@@ -6,10 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from central.operations import set_handling
-from tests.support.central import KIOSK, case, push
+from central import cases
 from sync import protocol
-from tests.support.central import register_kiosk
+from tests.support.central import KIOSK, accepted, push, register_kiosk
 
 NOW = datetime(2026, 11, 23, 12, 0)
 
@@ -26,10 +25,10 @@ def visit(query_code: str, case_id: str) -> dict:
 @pytest.fixture
 def known_code(central_app, central_client):
     key = register_kiosk(central_app, KIOSK)
-    push(central_client, key, [case("c1")], table="case")
+    push(central_client, key, [accepted("c1")], table="case")
     push(central_client, key, [visit("ABCDE12345", "c1")], table="visit")
     with central_app.app_context():
-        set_handling("c1", "replied", reply_text="内部答复全文", now=datetime(2026, 11, 30, 3, 0))
+        cases.step("c1", "reply", by="li", text="内部答复全文", now=datetime(2026, 11, 30, 3, 0))
     return "ABCDE12345"
 
 
@@ -37,7 +36,7 @@ def test_a_query_code_shows_status_and_dates_and_nothing_personal(central_client
     page = central_client.post("/", data={"code": "abcde-l2345"})  # as typed by hand
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'data-progress="found"' in html
-    assert "<dd>已答复</dd>" in html and "答复日期" in html
+    assert "<dd>已书面答复</dd>" in html and "书面答复日期" in html
     assert "2026-11-23" in html and "2026-11-30" in html
     assert "内部答复全文" not in html and "路灯不亮" not in html and "张三" not in html
 

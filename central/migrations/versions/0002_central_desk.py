@@ -5,9 +5,8 @@ Revises: 0001_central
 Create Date: 2026-11-23 19:37:23.607973
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0002_central_desk'

@@ -5,9 +5,8 @@ Revises: 0002_central_desk
 Create Date: 2026-11-23 19:50:31.628056
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_central_window'

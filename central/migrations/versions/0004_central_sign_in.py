@@ -5,9 +5,8 @@ Revises: 0003_central_window
 Create Date: 2026-11-23 20:22:19.497766
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004_central_sign_in'

@@ -1,0 +1,77 @@
+"""Pull: the office's changes of each kiosk's cases, as a feed that never skips one.
+
+Every change of the office's facts of a case gets a row in `case_change`,
+numbered from one sequence. `changes_after` serves a kiosk's changes in
+(xid, seq) order, only from transactions older than every one still running
+(PostgreSQL), so no change can commit behind a cursor already handed out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, literal_column, or_, select, text, update
+
+from sync import protocol
+
+from .extensions import db
+from .models import CaseChange, Kiosk, case
+from .operations import CentralError
+
+
+def _current_xid():
+    if db.engine.dialect.name == "postgresql":
+        return literal_column("pg_current_xact_id()::text::bigint")
+    return 0
+
+
+def record_change(case_id: str, kiosk_id: str, *, now: datetime) -> None:
+    """Number a change of the office's facts of a case for its kiosk's feed (caller commits)."""
+    db.session.execute(CaseChange.__table__.insert().values(
+        xid=_current_xid(), case_id=case_id, kiosk_id=kiosk_id, changed_at=now))
+
+
+def parse_cursor(raw: str | None) -> tuple[int, int]:
+    if not raw:
+        return 0, 0
+    try:
+        xid, seq = raw.split("-", 1)
+        cursor = int(xid), int(seq)
+    except ValueError as error:
+        raise CentralError(400, "bad_cursor", f"cursor {raw!r} is not of the form XID-SEQ") from error
+    if cursor[0] < 0 or cursor[1] < 0:
+        raise CentralError(400, "bad_cursor", f"cursor {raw!r} is negative")
+    return cursor
+
+
+def _stable_xid_bound() -> int | None:
+    """Transactions below this id have all finished (PostgreSQL); None where writers are serial."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    return db.session.execute(
+        text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one()
+
+
+def changes_after(kiosk_id: str, cursor: str | None, limit: int, *, now: datetime) -> dict:
+    """The kiosk's case changes after `cursor`, oldest first, with the cursor to ask from next."""
+    xid, seq = parse_cursor(cursor)
+    bound = _stable_xid_bound()
+    office_columns = [case.c[name] for name in protocol.OFFICE_CASE_FIELDS]
+    query = (select(CaseChange.seq, CaseChange.xid, CaseChange.case_id, *office_columns)
+             .join(case, case.c.id == CaseChange.case_id)
+             .where(CaseChange.kiosk_id == kiosk_id,
+                    or_(CaseChange.xid > xid, and_(CaseChange.xid == xid, CaseChange.seq > seq)))
+             .order_by(CaseChange.xid, CaseChange.seq).limit(limit))
+    if bound is not None:
+        query = query.where(CaseChange.xid < bound)
+    rows = db.session.execute(query).all()
+    changes = []
+    for row in rows:
+        change = {"seq": row.seq, "case_id": row.case_id}
+        change.update({name: protocol.encode_value(getattr(row, name))
+                       for name in protocol.OFFICE_CASE_FIELDS})
+        changes.append(change)
+    next_cursor = f"{rows[-1].xid}-{rows[-1].seq}" if rows else f"{xid}-{seq}"
+    db.session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_pull_at=now))
+    db.session.commit()
+    return {"changes": changes, "cursor": next_cursor, "more": len(rows) == limit}

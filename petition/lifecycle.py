@@ -1,0 +1,422 @@
+"""The life of a petition matter (信访事项), one state machine for the window and the office.
+
+Each fact about a case has exactly one owner, so sync never merges:
+
+- the window (the kiosk, 接待窗口) registers the matter and makes the first
+  decision: answer on the spot, accept, forward, assign, not accept; it may
+  extend an accepted matter's time limit once, and close what it decided;
+- the office (总部) replies in writing, concludes the handling, records the
+  petitioner's requests for review (复查) and re-examination (复核) with their
+  answers, and the petitioner's evaluation of the handling.
+
+The case's status and its next due date are never owned: `stage` derives
+them from the facts, and both apps store what it says (for their lists) and
+recompute it whenever a fact changes. Given the same facts, the kiosk and the
+office derive the same status and the same due date.
+
+        registered ─ answer ─────→ closed
+                   ─ accept ─────→ accepted ──┐ extend (once, ≤ 30 days)
+                   ─ forward ────→ forwarded  │
+                   ─ assign ─────→ assigned   ├─ close (window) ─→ closed
+                   ─ not_accept ─→ not_accepted┘
+        accepted / forwarded / assigned ─ reply (office) ─→ replied ─ conclude ─→ closed
+        replied / closed (within 30 days of the reply) ─ request_review ─→ review_requested
+        review_requested ─ decide_review ─→ reviewed
+        reviewed (within 30 days of its answer) ─ request_reexam ─→ reexam_requested
+        reexam_requested ─ decide_reexam ─→ reexamined (final)
+
+A transition checks the case and returns the facts to set; the app sets them
+(with its audit trail), then stores `stage(case)` again. Refusals raise
+`IllegalTransition` with a message for the person at the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from . import limits
+from .vocabulary import SATISFACTION
+
+
+class Status(StrEnum):
+    """Where a case stands; derived from its facts by `stage`, never set by hand."""
+
+    REGISTERED = "registered"            # 已登记，待决定
+    ACCEPTED = "accepted"                # 已受理，办理中
+    FORWARDED = "forwarded"              # 已转送有权处理机关
+    ASSIGNED = "assigned"                # 已交办，督办中
+    NOT_ACCEPTED = "not_accepted"        # 不予受理（已书面告知）
+    REPLIED = "replied"                  # 已书面答复
+    CLOSED = "closed"                    # 已办结
+    REVIEW_REQUESTED = "review_requested"  # 复查申请办理中
+    REVIEWED = "reviewed"                # 已复查
+    REEXAM_REQUESTED = "reexam_requested"  # 复核申请办理中
+    REEXAMINED = "reexamined"            # 已复核（终结）
+
+
+STATUS_LABELS = {
+    Status.REGISTERED: _l("Registered, waiting for a decision"),
+    Status.ACCEPTED: _l("Accepted, being handled"),
+    Status.FORWARDED: _l("Forwarded to the competent body"),
+    Status.ASSIGNED: _l("Assigned for handling, with follow-up"),
+    Status.NOT_ACCEPTED: _l("Not accepted: see the written notice"),
+    Status.REPLIED: _l("Replied in writing"),
+    Status.CLOSED: _l("Closed"),
+    Status.REVIEW_REQUESTED: _l("Review requested, being handled"),
+    Status.REVIEWED: _l("Reviewed"),
+    Status.REEXAM_REQUESTED: _l("Re-examination requested, being handled"),
+    Status.REEXAMINED: _l("Re-examined: the matter is concluded"),
+}
+
+
+class Owner(StrEnum):
+    WINDOW = "window"
+    OFFICE = "office"
+
+
+#: Facts the window owns: registered at the kiosk and sent to the office.
+WINDOW_FACTS = ("registered_on", "disposition", "decided_on", "extension_days", "extension_reason",
+                "forwarded_to", "assigned_to", "assigned_due_on", "not_accepted_reason",
+                "proper_channel", "result", "closed_on", "satisfaction")
+#: Facts the office owns: recorded at the office and sent back to the kiosk.
+OFFICE_FACTS = ("reply_text", "replied_on", "office_closed_on", "review_requested_on",
+                "review_decided_on", "review_result", "reexam_requested_on", "reexam_decided_on",
+                "reexam_result", "evaluation", "evaluated_on")
+#: Until the office has replied, a case's stage depends on the window's facts alone (every
+#: office step after the first needs the reply). The office's receiver relies on this to
+#: derive a pushed case's stage without reading the office's facts first.
+OFFICE_STAGE_BEGINS_WITH = "replied_on"
+
+#: Statuses in which a case still waits for someone; the others are concluded.
+OPEN = frozenset({Status.REGISTERED, Status.ACCEPTED, Status.FORWARDED, Status.ASSIGNED,
+                  Status.NOT_ACCEPTED, Status.REPLIED, Status.REVIEW_REQUESTED,
+                  Status.REEXAM_REQUESTED})
+
+OVERDUE, DUE_SOON = "overdue", "due_soon"
+
+
+@dataclass(frozen=True)
+class Stage:
+    status: Status
+    due_on: date | None
+
+
+def _days(start: date, days: int) -> date:
+    return start + timedelta(days=days)
+
+
+def stage(case: Any) -> Stage:
+    """The status and the next due date of a case, from its facts (attributes of `case`).
+
+    The office's facts, once it has replied, say where the case is; before
+    that, the window's decision does.
+    """
+    fact = lambda name: getattr(case, name, None)  # noqa: E731  (rows, models and namespaces alike)
+    if fact("reexam_decided_on"):
+        return Stage(Status.REEXAMINED, None)
+    if fact("reexam_requested_on"):
+        return Stage(Status.REEXAM_REQUESTED, _days(fact("reexam_requested_on"), limits.REVIEW_DAYS))
+    if fact("review_decided_on"):
+        return Stage(Status.REVIEWED, None)
+    if fact("review_requested_on"):
+        return Stage(Status.REVIEW_REQUESTED, _days(fact("review_requested_on"), limits.REVIEW_DAYS))
+    if fact("office_closed_on"):
+        return Stage(Status.CLOSED, None)
+    if fact("replied_on"):
+        return Stage(Status.REPLIED, None)
+    return window_stage(case)
+
+
+def window_stage(case: Any) -> Stage:
+    """The stage the window's facts alone give (what the office derives from a push)."""
+    fact = lambda name: getattr(case, name, None)  # noqa: E731
+    disposition = fact("disposition")
+    if fact("closed_on") or disposition == "answered":
+        return Stage(Status.CLOSED, None)
+    if disposition == "accepted":
+        return Stage(Status.ACCEPTED, reply_due_on(case))
+    if disposition == "assigned":
+        return Stage(Status.ASSIGNED, fact("assigned_due_on")
+                     or _days(fact("decided_on"), limits.HANDLING_DAYS))
+    if disposition == "forwarded":
+        return Stage(Status.FORWARDED, None)
+    if disposition == "not_accepted":
+        return Stage(Status.NOT_ACCEPTED, None)
+    return Stage(Status.REGISTERED, decision_due_on(case))
+
+
+#: The dates of a case anyone may see with its query code, in the order they happen.
+MILESTONES = (
+    ("registered_on", _l("Registered on")),
+    ("decided_on", _l("Decided on")),
+    ("replied_on", _l("Replied in writing on")),
+    ("closed_on", _l("Closed at the window on")),
+    ("office_closed_on", _l("Handling concluded on")),
+    ("review_requested_on", _l("Review requested on")),
+    ("review_decided_on", _l("Reviewed on")),
+    ("reexam_requested_on", _l("Re-examination requested on")),
+    ("reexam_decided_on", _l("Re-examined on")),
+)
+
+
+def milestones(case: Any) -> list[tuple[Any, date]]:
+    """(label, date) of each milestone the case has reached: all a public page may show."""
+    return [(label, getattr(case, name)) for name, label in MILESTONES if getattr(case, name, None)]
+
+
+def decision_due_on(case: Any) -> date:
+    """Whether the matter is accepted is told in writing within 15 days of registration."""
+    return _days(case.registered_on, limits.DECISION_DAYS)
+
+
+def reply_due_on(case: Any) -> date | None:
+    """An accepted matter is handled within 60 days of acceptance, plus its one extension."""
+    if getattr(case, "disposition", None) != "accepted" or case.decided_on is None:
+        return None
+    return _days(case.decided_on, limits.HANDLING_DAYS + (case.extension_days or 0))
+
+
+def urgency(due_on: date | None, today: date) -> str | None:
+    """'overdue' (已超期), 'due_soon' (即将到期, DUE_SOON_DAYS or fewer days left) or None."""
+    if due_on is None:
+        return None
+    if today > due_on:
+        return OVERDUE
+    if (due_on - today).days <= limits.DUE_SOON_DAYS:
+        return DUE_SOON
+    return None
+
+
+def concluded_on(case: Any) -> date | None:
+    """The day the handling ended: the office's conclusion, its reply, or the window's closing."""
+    return (getattr(case, "office_closed_on", None) or getattr(case, "replied_on", None)
+            or getattr(case, "closed_on", None))
+
+
+def on_time(case: Any) -> bool | None:
+    """For a concluded case: was it concluded by its limit (the 按期办结 figure)? None if open."""
+    ended = concluded_on(case)
+    if ended is None:
+        return None
+    disposition = getattr(case, "disposition", None)
+    if disposition == "accepted":
+        limit = reply_due_on(case)
+    elif disposition == "assigned":
+        limit = case.assigned_due_on or _days(case.decided_on, limits.HANDLING_DAYS)
+    elif disposition in ("forwarded", "not_accepted", "answered"):
+        limit = case.decided_on and max(case.decided_on, decision_due_on(case))
+    else:
+        limit = decision_due_on(case)
+    return limit is None or ended <= limit
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+class IllegalTransition(ValueError):
+    """This case cannot move that way now; `message` (lazy, translated when shown) says why."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    owner: Owner
+    sources: frozenset[Status]
+    label: Any
+
+
+def _t(name, owner, sources, label) -> tuple[str, Transition]:
+    return name, Transition(name, owner, frozenset(sources), label)
+
+
+_DECIDING = {Status.REGISTERED}
+TRANSITIONS: dict[str, Transition] = dict([
+    _t("answer", Owner.WINDOW, _DECIDING, _l("Answer on the spot")),
+    _t("accept", Owner.WINDOW, _DECIDING, _l("Accept")),
+    _t("forward", Owner.WINDOW, _DECIDING, _l("Forward to the competent body")),
+    _t("assign", Owner.WINDOW, _DECIDING, _l("Assign with follow-up")),
+    _t("not_accept", Owner.WINDOW, _DECIDING, _l("Not accept")),
+    _t("extend", Owner.WINDOW, {Status.ACCEPTED}, _l("Extend the time limit")),
+    _t("close", Owner.WINDOW, {Status.ACCEPTED, Status.FORWARDED, Status.ASSIGNED,
+                               Status.NOT_ACCEPTED}, _l("Close")),
+    _t("reply", Owner.OFFICE, {Status.ACCEPTED, Status.FORWARDED, Status.ASSIGNED},
+       _l("Reply in writing")),
+    _t("conclude", Owner.OFFICE, {Status.REPLIED}, _l("Conclude the handling")),
+    _t("request_review", Owner.OFFICE, {Status.REPLIED, Status.CLOSED}, _l("Record a request for review")),
+    _t("decide_review", Owner.OFFICE, {Status.REVIEW_REQUESTED}, _l("Record the review's answer")),
+    _t("request_reexam", Owner.OFFICE, {Status.REVIEWED}, _l("Record a request for re-examination")),
+    _t("decide_reexam", Owner.OFFICE, {Status.REEXAM_REQUESTED},
+       _l("Record the re-examination's answer")),
+    _t("evaluate", Owner.OFFICE, {Status.REPLIED, Status.CLOSED, Status.REVIEWED, Status.REEXAMINED},
+       _l("Record the petitioner's evaluation")),
+])
+
+
+def allowed(case: Any, owner: Owner) -> list[str]:
+    """The transitions `owner` may make on this case now, in the order a screen offers them."""
+    status = stage(case).status
+    names = [t.name for t in TRANSITIONS.values() if t.owner == owner and status in t.sources]
+    if "extend" in names and getattr(case, "extension_days", 0):
+        names.remove("extend")
+    if "request_review" in names and getattr(case, "replied_on", None) is None:
+        names.remove("request_review")  # closed at the window: no written reply to review
+    return names
+
+
+def _check(case: Any, name: str) -> None:
+    if stage(case).status not in TRANSITIONS[name].sources:
+        raise IllegalTransition(_l("This case is no longer waiting for that step; "
+                                   "the page shows what can be done now."))
+
+
+def _required(text: str | None, message) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise IllegalTransition(message)
+    return text
+
+
+def _satisfaction(value: str | None) -> str | None:
+    if value in (None, ""):
+        return None
+    if value not in SATISFACTION:
+        raise IllegalTransition(_l("Choose how satisfied the petitioner is from the list."))
+    return value
+
+
+# The window's decisions (接待窗口).
+
+def answer(case, *, today: date, result: str, satisfaction: str | None = None) -> dict:
+    _check(case, "answer")
+    return {"disposition": "answered", "decided_on": today,
+            "result": _required(result, _l("Write down the answer given.")),
+            "closed_on": today, "satisfaction": _satisfaction(satisfaction)}
+
+
+def accept(case, *, today: date) -> dict:
+    _check(case, "accept")
+    return {"disposition": "accepted", "decided_on": today}
+
+
+def extend(case, *, today: date, days: int, reason: str) -> dict:
+    _check(case, "extend")
+    if getattr(case, "extension_days", 0):
+        raise IllegalTransition(_l("The time limit can be extended only once, and only for an "
+                                   "accepted case."))
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= limits.MAX_EXTENSION_DAYS:
+        raise IllegalTransition(_l("An extension is 1 to 30 days."))
+    return {"extension_days": days,
+            "extension_reason": _required(reason, _l("Give the reason for the extension."))}
+
+
+def forward(case, *, today: date, body: str) -> dict:
+    _check(case, "forward")
+    return {"disposition": "forwarded", "decided_on": today,
+            "forwarded_to": _required(body, _l("Choose the body the matter is forwarded to."))}
+
+
+def assign(case, *, today: date, to: str, due_on: date | None) -> dict:
+    _check(case, "assign")
+    if due_on is None or due_on <= today:
+        raise IllegalTransition(_l("An assigned case needs a due date after today."))
+    if due_on > _days(today, limits.HANDLING_DAYS):
+        raise IllegalTransition(_l("An assigned case is due within 60 days."))
+    return {"disposition": "assigned", "decided_on": today, "assigned_due_on": due_on,
+            "assigned_to": _required(to, _l("Choose the body the matter is assigned to."))}
+
+
+def not_accept(case, *, today: date, reason: str, channel: str) -> dict:
+    _check(case, "not_accept")
+    return {"disposition": "not_accepted", "decided_on": today,
+            "not_accepted_reason": _required(reason, _l("Give the reason the matter is not accepted.")),
+            "proper_channel": _required(channel, _l("Tell the petitioner the proper channel."))}
+
+
+def close(case, *, today: date, result: str, satisfaction: str | None = None) -> dict:
+    _check(case, "close")
+    return {"result": _required(result, _l("Write down the result.")), "closed_on": today,
+            "satisfaction": _satisfaction(satisfaction)}
+
+
+# The office's handling (总部).
+
+def reply(case, *, today: date, text: str) -> dict:
+    _check(case, "reply")
+    return {"reply_text": _required(text, _l("Write the reply.")), "replied_on": today}
+
+
+def conclude(case, *, today: date) -> dict:
+    _check(case, "conclude")
+    return {"office_closed_on": today}
+
+
+def _requested_on(since: date, today: date, requested_on: date | None, late_message) -> date:
+    requested_on = requested_on or today
+    if requested_on > today or requested_on < since:
+        raise IllegalTransition(_l("The request's date must lie between the answer and today."))
+    if requested_on > _days(since, limits.REQUEST_DAYS):
+        raise IllegalTransition(late_message)
+    return requested_on
+
+
+def request_review(case, *, today: date, requested_on: date | None = None) -> dict:
+    """The petitioner asks for review (复查) within 30 days of the written reply."""
+    _check(case, "request_review")
+    if case.replied_on is None:
+        raise IllegalTransition(_l("Only a written reply can be reviewed."))
+    last = _days(case.replied_on, limits.REQUEST_DAYS)
+    late = _l("A review must be requested within 30 days of the written reply; that period "
+              "ended on %(day)s.", day=last.isoformat())
+    return {"review_requested_on": _requested_on(case.replied_on, today, requested_on, late)}
+
+
+def decide_review(case, *, today: date, result: str) -> dict:
+    _check(case, "decide_review")
+    return {"review_decided_on": today,
+            "review_result": _required(result, _l("Write down the review's answer."))}
+
+
+def request_reexam(case, *, today: date, requested_on: date | None = None) -> dict:
+    """The petitioner asks for re-examination (复核) within 30 days of the review's answer."""
+    _check(case, "request_reexam")
+    last = _days(case.review_decided_on, limits.REQUEST_DAYS)
+    late = _l("A re-examination must be requested within 30 days of the review's answer; that "
+              "period ended on %(day)s.", day=last.isoformat())
+    return {"reexam_requested_on": _requested_on(case.review_decided_on, today, requested_on, late)}
+
+
+def decide_reexam(case, *, today: date, result: str) -> dict:
+    _check(case, "decide_reexam")
+    return {"reexam_decided_on": today,
+            "reexam_result": _required(result, _l("Write down the re-examination's answer."))}
+
+
+def evaluate(case, *, today: date, evaluation: str) -> dict:
+    """The petitioner's evaluation of the handling (满意度评价)."""
+    _check(case, "evaluate")
+    value = _satisfaction(evaluation)
+    if value is None:
+        raise IllegalTransition(_l("Choose how satisfied the petitioner is from the list."))
+    return {"evaluation": value, "evaluated_on": today}
+
+
+_STEPS = {"answer": answer, "accept": accept, "extend": extend, "forward": forward, "assign": assign,
+          "not_accept": not_accept, "close": close, "reply": reply, "conclude": conclude,
+          "request_review": request_review, "decide_review": decide_review,
+          "request_reexam": request_reexam, "decide_reexam": decide_reexam, "evaluate": evaluate}
+
+
+def apply(case, name: str, *, owner: Owner, today: date, **values) -> dict:
+    """Run transition `name` for `owner`; the facts to set. Another side's step is refused."""
+    transition = TRANSITIONS.get(name)
+    if transition is None or transition.owner != owner:
+        raise IllegalTransition(_l("There is no such step here."))
+    return _STEPS[name](case, today=today, **values)

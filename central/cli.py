@@ -11,7 +11,7 @@ from petition import lifecycle
 from petition.clock import utcnow_naive
 from petition.vocabulary import SATISFACTION
 
-from . import cases
+from . import cases, fleet
 from .extensions import db
 from .models import Kiosk
 from .operations import CentralError, add_kiosk, records_held, revoke_kiosk
@@ -55,6 +55,7 @@ def kiosk_list():
         click.echo(f"{kiosk.id:<16} {'active ' if kiosk.active else 'revoked'} {kiosk.name}  "
                    f"last push {kiosk.last_push_at or '-'}  last pull {kiosk.last_pull_at or '-'}  "
                    f"records {sum(held.values())}  last error {kiosk.last_error or '-'}")
+        click.echo(f"{'':<16} {fleet.line(kiosk)}")
 
 
 case_group = AppGroup("case", help="The office's handling of cases.")

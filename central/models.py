@@ -87,6 +87,9 @@ class Kiosk(db.Model):
     last_pull_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The kiosk's last health summary (JSON, central/fleet.py), sent with each sync.
+    health: Mapped[str | None] = mapped_column(Text)
+    health_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class SeenNonce(db.Model):

@@ -85,6 +85,8 @@ class Person(Versioned, db.Model):
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     address: Mapped[str | None] = mapped_column(String(200))
     is_deputy: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Set when retention removed the personal fields (kiosk/maintenance/retention.py).
+    personal_data_removed_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Case(Versioned, db.Model):
@@ -269,6 +271,7 @@ class GroupRepresentative(Versioned, db.Model):
     name: Mapped[str | None] = mapped_column(String(50))
     id_number: Mapped[str | None] = mapped_column(String(18))
     phone: Mapped[str | None] = mapped_column(String(20))
+    personal_data_removed_on: Mapped[date | None] = mapped_column(Date)
 
     visit: Mapped[Visit] = relationship(back_populates="representatives")
 

@@ -30,6 +30,8 @@ from typing import Any, Iterable, Iterator
 API_PREFIX = "/sync/v1"
 PUSH_PATH = f"{API_PREFIX}/push"
 CHANGES_PATH = f"{API_PREFIX}/changes"
+ACKNOWLEDGED_PATH = f"{API_PREFIX}/acknowledged"  # what the office holds, after a kiosk's restore
+HEALTH_PATH = f"{API_PREFIX}/health"  # the kiosk's health summary, sent with each sync
 
 MAX_BATCH_RECORDS = 500
 MAX_BATCH_BYTES = 1024 * 1024

@@ -124,4 +124,6 @@ def case_step(case_id: str, step: str):
 @bp.get("/kiosks")
 @login_required
 def kiosks():
-    return render_template("desk/kiosks.html", overview=operations.kiosk_overview())
+    from .. import fleet
+
+    return render_template("desk/kiosks.html", overview=operations.kiosk_overview(), fleet=fleet)

@@ -267,6 +267,9 @@ def run_once(app: Flask | None = None, client: Client | None = None) -> SyncResu
         try:
             client = client or Client.from_config(app.config)
             batch_records = min(int(app.config["KIOSK_SYNC_BATCH_RECORDS"]), protocol.MAX_BATCH_RECORDS)
+            from ..maintenance import health  # first: the office sees a kiosk that cannot push
+
+            health.send(client, app)
             for name in MODELS:
                 result.pushed[name], result.applied[name] = push_table(
                     client, name, batch_records=batch_records)

@@ -57,12 +57,13 @@ def acknowledged(kiosk_id: str, question: dict) -> dict:
         held = {}
         wanted = ids.get(table, [])
         for start in range(0, len(wanted), 1000):
-            held.update(db.session.execute(select(mirror.c.id, mirror.c.version).where(
-                mine, mirror.c.id.in_(wanted[start:start + 1000]))).tuples().all())
+            chunk = wanted[start:start + 1000]
+            held.update((row_id, version) for row_id, version in db.session.execute(
+                select(mirror.c.id, mirror.c.version).where(mine, mirror.c.id.in_(chunk))))
         answer["held"][table] = held
         rows = db.session.execute(
             select(mirror.c.id, mirror.c.version).where(mine, mirror.c.sync_seq > after)
-            .order_by(mirror.c.sync_seq).limit(MAX_AFTER_ROWS + 1)).tuples().all()
+            .order_by(mirror.c.sync_seq).limit(MAX_AFTER_ROWS + 1)).all()
         answer["truncated"] |= len(rows) > MAX_AFTER_ROWS
         answer["after_rows"][table] = [list(row) for row in rows[:MAX_AFTER_ROWS]]
     if since is not None:

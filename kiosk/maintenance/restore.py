@@ -60,7 +60,7 @@ class Report:
         total = sum(lost.values())
         if total == 0:
             return "lost: nothing; every record made after the backup reached the office"
-        parts = ", ".join(f"{count} {table}" for table, count in lost.items() if count)
+        parts = ", ".join(f"{table} {count}" for table, count in lost.items() if count)
         tickets = ", ".join(self.outcome.lost_tickets[:50])
         return (f"LOST: {total} records made after the backup never reached the office ({parts})"
                 + (f"; visits with tickets {tickets}" if tickets else ""))

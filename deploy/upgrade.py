@@ -26,6 +26,9 @@ from . import INSTANCE, OFFICE_BACKUPS, SETTINGS, Root, files
 from .install import read_settings
 
 
+PATH_SETTINGS = ("KIOSK_INSTANCE_PATH", "KIOSK_BACKUP_DIR", "KIOSK_SETTINGS_FILE", "KIOSK_SPEECH_DIR")
+
+
 class UpgradeFailed(Exception):
     """The upgrade did not take; `rolled_back` says whether the old version serves again."""
 
@@ -78,6 +81,9 @@ class Kiosk:
         env = {key: value for key, value in os.environ.items() if not key.startswith("KIOSK_")}
         env.update(read_settings(self.root(SETTINGS)))
         env.setdefault("KIOSK_INSTANCE_PATH", str(INSTANCE))
+        for name in PATH_SETTINGS:  # under --root, the kiosk's folders are inside it too
+            if env.get(name):
+                env[name] = str(self.root(env[name]))
         return env
 
     def flask(self, release: Path, *args: str) -> subprocess.CompletedProcess:

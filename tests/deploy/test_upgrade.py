@@ -157,3 +157,92 @@ def test_upgrade_drill(tmp_path):
         assert "rolled back" in kiosk.log[-1]
     finally:
         service.stop()
+
+
+BROKEN_OFFICE = '''"""Drill: an office migration that fails.
+
+Revision ID: 0100_broken_central
+Revises: {head}
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0100_broken_central"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column("kiosk", sa.Column("broken", sa.Integer(), nullable=True))
+    raise RuntimeError("this migration fails on purpose")
+
+
+def downgrade():
+    pass
+'''
+
+
+class OfficeProcess:
+    def __init__(self, office, port: int):
+        self.office, self.port, self.process = office, port, None
+
+    def start(self) -> None:
+        import os
+
+        self.process = subprocess.Popen(
+            [sys.executable, "run.py", "central", "--port", str(self.port)],
+            cwd=self.office.root.current().resolve(),
+            env={**os.environ, **self.office.env, "CENTRAL_DATABASE_URL": self.office.database_url},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+            self.process = None
+
+
+@pytest.mark.postgres
+def test_office_upgrade_dumps_first_and_rolls_back(tmp_path):
+    import os
+
+    from deploy.upgrade import Office, upgrade_office
+    from tests.support.apps import unavailable
+    from tests.support.postgres import available, temporary_database
+
+    if not available() or shutil.which("pg_dump") is None:
+        unavailable("PostgreSQL and pg_dump are needed for the office's upgrade drill")
+    root = Root(tmp_path / "root")
+    landed = files.release(CHECKOUT, root, files.Changes())
+    files.symlink(root.current(), f"releases/{landed.name}", files.Changes())
+    with temporary_database("jiedai_upgrade") as url:
+        office = Office(root, url, python=lambda release: Path(sys.executable),
+                        env={"CENTRAL_INSTANCE_PATH": str(tmp_path / "central"),
+                             "CENTRAL_SECRET_KEY": "drill"}, dumps=tmp_path / "dumps")
+        env = {**os.environ, **office.env, "CENTRAL_DATABASE_URL": url}
+        flask = [sys.executable, "-m", "flask", "--app", "central"]
+        subprocess.run([*flask, "db", "upgrade"], cwd=landed, env=env, check=True, capture_output=True)
+        subprocess.run([*flask, "kiosk", "add", "hall-1", "--name", "一号厅"], cwd=landed, env=env,
+                       check=True, capture_output=True)
+        port = free_port()
+        service = OfficeProcess(office, port)
+        service.start()
+        try:
+            head = ScriptDirectory(str(CHECKOUT / "central" / "migrations")).get_current_head()
+            broken = checkout_with(tmp_path, "broken-office", {})
+            (broken / "central/migrations/versions/0100_broken_central.py").write_text(
+                BROKEN_OFFICE.format(head=head))
+            with pytest.raises(UpgradeFailed, match="the migration failed") as failed:
+                upgrade_office(broken, office, service, prepare=lambda _r: None, timeout=30,
+                               health_url=f"http://127.0.0.1:{port}/sync/v1/time")
+            assert failed.value.rolled_back
+            assert root.current().resolve() == landed
+            assert len(list((tmp_path / "dumps").glob("central-*.dump"))) == 1
+            listed = subprocess.run([*flask, "kiosk", "list"], cwd=landed, env=env, check=True,
+                                    capture_output=True, text=True).stdout
+            assert "hall-1" in listed
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/sync/v1/time", timeout=5) as answer:
+                assert answer.status == 200
+        finally:
+            service.stop()

@@ -15,7 +15,7 @@ import time
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..extensions import db
 
@@ -55,5 +55,18 @@ def init_app(app: Flask) -> None:
               "to the window, where staff will help you."),
         ), 503
 
+    def retained(error):
+        # The triggers of migration 0007_retention refuse changing a purged person.
+        if "retention rule" not in str(getattr(error, "orig", error)):
+            raise error
+        db.session.rollback()
+        return render_template(
+            "staff/error.html" if request.path.startswith("/staff/") else "error.html",
+            title=_("This record can no longer be changed here"),
+            message=_("The personal data of this case was removed from the kiosk under the "
+                      "retention rule; the central office keeps the full record."),
+        ), 409
+
     app.register_error_handler(OperationalError, refused)
     app.register_error_handler(OSError, refused)
+    app.register_error_handler(IntegrityError, retained)

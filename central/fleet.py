@@ -11,13 +11,26 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from sqlalchemy import update
 
 from .extensions import db
 from .models import Kiosk
 
 MAX_BYTES = 4096
+
+
+def N_(text: str) -> str:
+    """Marks a sentence for the catalog (`make extract`); it is translated where it is shown."""
+    return text
+
+
+# The problems a kiosk can report, as the desk shows them.
+PRINTER = N_("Printer: %(reason)s")
+READER = N_("Card reader not found")
+DISK = N_("Disk almost full: %(mb)s MB free")
+BACKUP_OLD = N_("Last backup %(hours)s hours ago")
+BACKUP_NONE = N_("No backup yet")
 
 
 def note_health(kiosk_id: str, summary, *, now: datetime) -> None:
@@ -39,8 +52,8 @@ def _get(data: dict, *path, default=None):
     return default if data is None else data
 
 
-def problems(kiosk: Kiosk) -> list[str]:
-    """What needs attention at this kiosk, as short sentences (none: all is well)."""
+def problems(kiosk: Kiosk) -> list[tuple[str, dict]]:
+    """What needs attention at this kiosk: (sentence with %(name)s fields, values); none if well."""
     if not kiosk.health:
         return []
     try:
@@ -49,16 +62,21 @@ def problems(kiosk: Kiosk) -> list[str]:
         return []
     found = []
     if _get(health, "printer", "status") == "failed":
-        found.append(str(_l("Printer: %(reason)s", reason=_get(health, "printer", "error", default="?"))))
+        found.append((PRINTER, {"reason": _get(health, "printer", "error", default="?")}))
     if _get(health, "card_reader", "status") == "missing":
-        found.append(str(_l("Card reader not found")))
+        found.append((READER, {}))
     if _get(health, "disk", "low"):
-        found.append(str(_l("Disk almost full: %(mb)s MB free", mb=_get(health, "disk", "free_mb"))))
+        found.append((DISK, {"mb": _get(health, "disk", "free_mb")}))
     if _get(health, "backup", "stale"):
         age = _get(health, "backup", "age_hours")
-        found.append(str(_l("Last backup %(hours)s hours ago", hours=age)) if age is not None
-                     else str(_l("No backup yet")))
+        found.append((BACKUP_OLD, {"hours": age}) if age is not None else (BACKUP_NONE, {}))
     return found
+
+
+def sentences(kiosk: Kiosk, *, translate: bool = True) -> list[str]:
+    """The problems as sentences: in the desk's language, or in English for the CLI."""
+    return [gettext(text, **values) if translate else text % values
+            for text, values in problems(kiosk)]
 
 
 def line(kiosk: Kiosk) -> str:
@@ -74,7 +92,7 @@ def line(kiosk: Kiosk) -> str:
              f"reader {_get(health, 'card_reader', 'status', default='?')}",
              f"disk {_get(health, 'disk', 'free_mb', default='?')} MB free",
              f"backup {_get(health, 'backup', 'age_hours', default='-')} h ago"]
-    issues = problems(kiosk)
+    issues = sentences(kiosk, translate=False)
     return "  ".join(parts) + (f"  PROBLEMS: {'; '.join(issues)}" if issues else "")
 
 

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -59,11 +60,13 @@ backup_group = AppGroup("backup", help="Backups of the kiosk database (and, apar
 def backup_create(label: str):
     """Back up the database now (the kiosk may keep serving), check it, rotate the old ones."""
     app = current_app._get_current_object()
+    started = time.perf_counter()
     try:
         made = backup_now(app, label)
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"backup written and checked (integrity ok): {made.path}")
+    click.echo(f"  in {time.perf_counter() - started:.2f} s, {made.size / 1e6:.1f} MB")
     click.echo("  " + ", ".join(f"{table} {count}" for table, count in made.counts.items()))
 
 

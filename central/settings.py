@@ -30,6 +30,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Failed sign-ins that lock a desk account from that address.", prefix="CENTRAL"),
     Setting("SIGN_IN_LOCK_MINUTES", 15, int,
             "How long those failures count and the lock lasts.", prefix="CENTRAL"),
+    Setting("RETENTION_CLOSED_DAYS", 0, int,
+            "Days after the office closed a case before `flask --app central retention` removes "
+            "its petitioner's personal fields; 0 keeps every record (the archive rules decide).",
+            prefix="CENTRAL"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

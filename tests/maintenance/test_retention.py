@@ -158,3 +158,39 @@ def test_old_previews_and_logs_are_deleted(app, people):
 def test_the_command_has_a_dry_run(runner, people):
     result = runner.invoke(args=["purge", "--dry-run"])
     assert result.exit_code == 0 and "would remove" in result.output and "dry run" in result.output
+
+
+def test_the_office_keeps_every_record_unless_its_setting_says_otherwise(tmp_path):
+    from central.models import MIRRORS
+    from tests.support.central import case as case_record
+    from tests.support.central import make_central, person as person_record
+
+    office = make_central(tmp_path / "office", f"sqlite:///{tmp_path / 'office.sqlite3'}")
+    from central.extensions import db as central_db
+    from central.operations import add_kiosk, ingest
+    from central.operations import set_handling
+
+    with office.app_context():
+        add_kiosk("kiosk-test", "测试", now=datetime(2026, 1, 1))
+        ingest("kiosk-test", "person", [_decoded("person", person_record("p1", 1, 1))],
+               now=datetime(2026, 1, 1))
+        record = _decoded("case", case_record("c1", 1, 2))
+        record["person_id"] = "p1"
+        ingest("kiosk-test", "case", [record], now=datetime(2026, 1, 1))
+        set_handling("c1", "closed", now=datetime(2026, 1, 2))
+    runner = office.test_cli_runner()
+    assert "keeps every record" in runner.invoke(args=["retention"]).output
+    office.config["CENTRAL_RETENTION_CLOSED_DAYS"] = 30
+    assert "would remove the personal data of 1 people" in runner.invoke(
+        args=["retention", "--dry-run"]).output
+    assert "removed the personal data of 1 people" in runner.invoke(args=["retention"]).output
+    with office.app_context():
+        row = central_db.session.execute(MIRRORS["person"].select()).one()
+        assert (row.name, row.id_number, row.phone) == (None, None, None)
+        central_db.session.remove()
+        central_db.engine.dispose()
+
+
+def _decoded(table: str, record: dict) -> dict:
+    from sync import protocol
+    return protocol.decode_row(table, record)

@@ -3,13 +3,15 @@
 One summary (`summary`): the printer's last status (from the last finished
 print job, since the print worker owns the port), whether the card reader is
 there, free disk space, the last backup's age and the app version. The sync
-agent sends it to the office first in every sync (`send`); a refusal for the
-kiosk's clock is remembered so the console can say what to do about it.
+agent sends it to the office at the end of every sync (`send`); a refusal of
+the kiosk's clock is remembered (`note_refusal`) so the console can say what
+to do about it.
 The console's banners (`banners`) come from the same facts.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from datetime import datetime
@@ -26,6 +28,7 @@ from ..models import AuditEntry, PrintJob, SyncState
 from . import backup as backups
 from . import backup_folder, database_file
 
+log = logging.getLogger("jiedai.health")
 CLOCK_STATE = "clock"
 RESTORE_SHOWN_DAYS = 14
 _CACHE = "jiedai.health_cache"
@@ -101,20 +104,26 @@ def _note_clock(message: str | None) -> None:
 
 
 def send(client, app: Flask | None = None) -> None:
-    """Send the summary to the office (first in every sync); remember a clock refusal."""
+    """Send the summary to the office (at the end of every sync). The office's clock check
+    passed, so a clock refusal noted earlier is over. An office that cannot take the summary
+    (an older version) does not fail the sync: the records went through."""
     from ..sync_agent.agent import SyncError
 
     app = app or current_app._get_current_object()
     body = protocol.pack(summary(app))
     db.session.rollback()
+    if clock_problem():
+        _note_clock(None)
     try:
         client.request("POST", protocol.HEALTH_PATH, body, gzipped=True)
     except SyncError as error:
-        if error.code == "clock_skew":
-            _note_clock(error.message)
-        raise
-    if clock_problem():
-        _note_clock(None)
+        log.warning("the office did not take the health summary: %s", error.message)
+
+
+def note_refusal(error) -> None:
+    """Remember the office's refusal of this kiosk's clock, for the console."""
+    if getattr(error, "code", None) == "clock_skew":
+        _note_clock(error.message)
 
 
 def _recent_restore(now: datetime) -> AuditEntry | None:

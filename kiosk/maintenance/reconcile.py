@@ -109,7 +109,7 @@ class Outcome:
         return None if self.lost is None else sum(self.lost.values())
 
 
-def apply(database: Path, restored: Snapshot, replaced: Snapshot | None,
+def apply(database: Path, kiosk_id: str, restored: Snapshot, replaced: Snapshot | None,
           office: dict | None) -> Outcome:
     """Fix the restored database's sync state in one transaction; return what was done."""
     outcome = Outcome(reconciled_with_office=office is not None)
@@ -134,7 +134,7 @@ def apply(database: Path, restored: Snapshot, replaced: Snapshot | None,
             for table in SYNCED:
                 after = {row[0]: int(row[1]) for row in office.get("after_rows", {}).get(table, [])}
                 _resend_and_outrank(connection, table, restored, held[table], after, outcome)
-        _continue_tickets(connection, office, replaced)
+        _continue_tickets(connection, kiosk_id, office, replaced)
         if replaced is not None:
             _count_lost(connection, replaced, held, outcome)
         outcome.counter = connection.execute(
@@ -202,21 +202,18 @@ def _resend_and_outrank(connection, table: str, restored: Snapshot, held: dict[s
     outcome.office_only[table] = office_only
 
 
-def _continue_tickets(connection, office: dict | None, replaced: Snapshot | None) -> None:
+def _continue_tickets(connection, kiosk_id: str, office: dict | None,
+                      replaced: Snapshot | None) -> None:
     """Ticket numbers given out after the backup are not given out again the same day."""
     given: dict[tuple[str, str], int] = dict(replaced.tickets) if replaced else {}
     for service, day, last in (office or {}).get("tickets", []):
         given[(service, day)] = max(given.get((service, day), 0), int(last))
-    kiosk_id = connection.execute("SELECT kiosk_id FROM visit LIMIT 1").fetchone()
-    rows = connection.execute("SELECT DISTINCT kiosk_id FROM ticket_counter").fetchall()
-    kiosk_ids = {row[0] for row in rows} | ({kiosk_id[0]} if kiosk_id else set())
-    for kiosk in kiosk_ids:
-        for (service, day), last in given.items():
-            connection.execute(
-                "INSERT INTO ticket_counter (kiosk_id, service, service_day, last_seq) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (kiosk_id, service, service_day) "
-                "DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
-                (kiosk, service, day, last))
+    for (service, day), last in given.items():
+        connection.execute(
+            "INSERT INTO ticket_counter (kiosk_id, service, service_day, last_seq) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (kiosk_id, service, service_day) "
+            "DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+            (kiosk_id, service, day, last))
 
 
 def _count_lost(connection, replaced: Snapshot, held: dict, outcome: Outcome) -> None:

@@ -146,7 +146,7 @@ def restore(app: Flask, chosen: backups.Backup, *, offline: bool = False,
             db.engine.dispose()
         aside = _move_aside(database, now)
         backups.copy_into_place(chosen.path, database)
-        outcome = reconcile.apply(database, restored, replaced, office)
+        outcome = reconcile.apply(database, app.config["KIOSK_ID"], restored, replaced, office)
         if replaced is None and aside is None:
             outcome.lost = {}
         report = Report(chosen, aside, outcome)

@@ -12,6 +12,7 @@ overwritten. Generated audio is not committed: it can be made again.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import shutil
@@ -78,13 +79,18 @@ def build(folder: Path, *, overwrite: bool = False) -> list[str]:
     return made
 
 
-def _samples(path: Path) -> list[int]:
-    """A clip as mono 16-bit samples at RATE, silence trimmed at both ends."""
-    with wave.open(str(path), "rb") as clip:
+def _samples(path: Path) -> tuple[int, ...]:
+    """A clip as mono 16-bit samples at RATE, silence trimmed at both ends (read once)."""
+    return _read_clip(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_clip(path: str, _mtime_ns: int) -> tuple[int, ...]:
+    with wave.open(path, "rb") as clip:
         channels, width, rate = clip.getnchannels(), clip.getsampwidth(), clip.getframerate()
         raw = clip.readframes(clip.getnframes())
     if width != 2:
-        raise SpeechUnavailable(f"{path.name}: only 16-bit PCM clips can be used")
+        raise SpeechUnavailable(f"{Path(path).name}: only 16-bit PCM clips can be used")
     values = struct.unpack(f"<{len(raw) // 2}h", raw)[::channels]
     if rate != RATE:  # a recorded clip at another rate: linear resampling is enough for speech
         step = rate / RATE
@@ -92,8 +98,8 @@ def _samples(path: Path) -> list[int]:
                   for index in range(int(len(values) / step))]
     loud = [index for index, value in enumerate(values) if abs(value) > 600]
     if not loud:
-        return []
-    return list(values[max(0, loud[0] - 200):loud[-1] + 200])
+        return ()
+    return tuple(values[max(0, loud[0] - 200):loud[-1] + 200])
 
 
 def render(folder: Path, names: list[str]) -> bytes:
@@ -104,7 +110,7 @@ def render(folder: Path, names: list[str]) -> bytes:
     gap = [0] * int(RATE * GAP_S)
     samples: list[int] = []
     for name in names:
-        samples += _samples(folder / f"{name}.wav") + gap
+        samples += [*_samples(folder / f"{name}.wav"), *gap]
     out = io.BytesIO()
     with wave.open(out, "wb") as sentence:
         sentence.setnchannels(1)

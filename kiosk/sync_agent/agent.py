@@ -36,6 +36,7 @@ from petition.clock import utcnow
 from sync import protocol
 
 from ..extensions import db
+from ..maintenance import health
 from ..models import Case, GroupRepresentative, Material, Person, SyncDeletion, SyncState, Visit
 from .schedule import next_nightly_run
 
@@ -267,15 +268,14 @@ def run_once(app: Flask | None = None, client: Client | None = None) -> SyncResu
         try:
             client = client or Client.from_config(app.config)
             batch_records = min(int(app.config["KIOSK_SYNC_BATCH_RECORDS"]), protocol.MAX_BATCH_RECORDS)
-            from ..maintenance import health  # first: the office sees a kiosk that cannot push
-
-            health.send(client, app)
             for name in MODELS:
                 result.pushed[name], result.applied[name] = push_table(
                     client, name, batch_records=batch_records)
             result.pulled = pull(client)
+            health.send(client, app)  # printer, reader, disk, backup: for the office's kiosk list
         except SyncError as error:
             db.session.rollback()
+            health.note_refusal(error)  # a refused clock is shown on the console
             agent = _state("agent")
             agent.last_error, agent.last_error_at = error.message, utcnow()
             db.session.commit()

@@ -27,17 +27,22 @@
 
   // The kiosk's own clips first (a bare system has no Chinese voice); the browser's voice
   // only when the kiosk has none to offer.
+  function said(call, how) {
+    board.dataset.said = text(call);
+    board.dataset.saidBy = how;
+  }
+
   function speak(call) {
     var voice = new Audio(sayUrl.replace("{ticket}", encodeURIComponent(call.ticket))
                                 .replace("{window}", String(call.window)));
-    voice.addEventListener("error", function () { synthesise(text(call)); });
+    voice.addEventListener("playing", function () { said(call, "clips"); });
+    voice.addEventListener("error", function () { synthesise(text(call)); said(call, "browser"); });
     var playing = voice.play();
     if (playing && playing.catch) {
       playing.catch(function (error) {
         if (error && error.name === "NotAllowedError") { soundButton.hidden = false; }
       });
     }
-    board.dataset.spoken = String(Number(board.dataset.spoken || 0) + 1);
   }
 
   function next() {

@@ -134,7 +134,7 @@ def test_restore_drill(app, office, runner, receptionist):
 
     # 6. The console says what was lost, with the ticket numbers.
     page = receptionist.get("/staff/").get_data(as_text=True)
-    assert "restored from a backup" in page and "LOST: 9 records" in page
+    assert ("restored from a backup" in page or "已从备份恢复" in page) and "LOST: 9 records" in page
     assert lost_tickets[0] in page
 
 

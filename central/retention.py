@@ -18,6 +18,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import and_, exists, not_, select, update
 
+from petition import lifecycle
+
 from .extensions import db
 from .models import MIRRORS, DeskAudit, case
 
@@ -26,7 +28,7 @@ PERSONAL = ("name", "id_number", "phone", "address")
 
 def eligible(cutoff: date):
     person = MIRRORS["person"]
-    closed = and_(case.c.central_status == "closed", case.c.central_closed_on <= cutoff)
+    closed = and_(case.c.status == lifecycle.Status.CLOSED, case.c.office_closed_on <= cutoff)
     return select(person.c.id).where(
         person.c.name.is_not(None) | person.c.id_number.is_not(None) | person.c.phone.is_not(None),
         exists().where(case.c.person_id == person.c.id),

@@ -23,6 +23,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import and_, exists, not_, or_, select, update
 
+from petition import lifecycle
 from petition.clock import local_date
 
 from .. import audit
@@ -64,9 +65,10 @@ class PurgeResult:
 
 
 def _closed_before(cutoff) -> object:
-    """The office closed the case on or before `cutoff`."""
-    return and_(Case.central_status == "closed", Case.central_closed_on.is_not(None),
-                Case.central_closed_on <= cutoff)
+    """The office closed the case on or before `cutoff`, and it is still closed (no review or
+    re-examination asked for since: petition.lifecycle derives the status from both sides)."""
+    return and_(Case.status == lifecycle.Status.CLOSED, Case.office_closed_on.is_not(None),
+                Case.office_closed_on <= cutoff)
 
 
 def _acked(name: str) -> int:

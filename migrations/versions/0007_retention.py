@@ -8,14 +8,14 @@ fields over the office's copy) and any delete (which would delete the office's
 copy) of such a row.
 
 Revision ID: 0007_retention
-Revises: 0004_sync_deletions
+Revises: 0005_case_lifecycle
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0007_retention"
-down_revision = "0004_sync_deletions"
+down_revision = "0005_case_lifecycle"
 branch_labels = None
 depends_on = None
 

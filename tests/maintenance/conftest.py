@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.support.apps import free_port, unavailable
-from tests.support.central import (Server, make_central, postgres_available, postgres_database,
-                                   register_kiosk)
+from tests.support.central import Server, make_central, postgres_database, register_kiosk
+from tests.support.postgres import available as postgres_available
 
 
 @pytest.fixture

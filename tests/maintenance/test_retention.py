@@ -34,8 +34,8 @@ def visit(name: str, *, id_number: str = "370102198001011234", service: str = "i
 
 def close(case_id: str, days_ago: int) -> None:
     """The office's closing, as the sync pull writes it (no kiosk version change)."""
-    db.session.execute(text('UPDATE "case" SET central_status = \'closed\', central_closed_on = :day, '
-                            'central_version = central_version + 1 WHERE id = :id'),
+    db.session.execute(text('UPDATE "case" SET status = \'closed\', office_closed_on = :day, '
+                            'office_version = office_version + 1 WHERE id = :id'),
                        {"day": TODAY - timedelta(days=days_ago), "id": case_id})
 
 
@@ -167,8 +167,9 @@ def test_the_office_keeps_every_record_unless_its_setting_says_otherwise(tmp_pat
 
     office = make_central(tmp_path / "office", f"sqlite:///{tmp_path / 'office.sqlite3'}")
     from central.extensions import db as central_db
-    from central.operations import add_kiosk, ingest
-    from central.operations import set_handling
+    from central.ingest import ingest
+    from central.models import case as case_table
+    from central.operations import add_kiosk
 
     with office.app_context():
         add_kiosk("kiosk-test", "测试", now=datetime(2026, 1, 1))
@@ -177,7 +178,10 @@ def test_the_office_keeps_every_record_unless_its_setting_says_otherwise(tmp_pat
         record = _decoded("case", case_record("c1", 1, 2))
         record["person_id"] = "p1"
         ingest("kiosk-test", "case", [record], now=datetime(2026, 1, 1))
-        set_handling("c1", "closed", now=datetime(2026, 1, 2))
+        # The office replied and closed it on 2 January (as its case desk would).
+        central_db.session.execute(case_table.update().where(case_table.c.id == "c1").values(
+            status="closed", replied_on=date(2026, 1, 2), office_closed_on=date(2026, 1, 2)))
+        central_db.session.commit()
     runner = office.test_cli_runner()
     assert "keeps every record" in runner.invoke(args=["retention"]).output
     office.config["CENTRAL_RETENTION_CLOSED_DAYS"] = 30

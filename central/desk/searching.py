@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Text, func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.dialects import postgresql
 
 from petition import querycode
@@ -74,7 +74,7 @@ def _name_matches(part: str):
         return like
     grams = sorted({part[i:i + 2] for i in range(len(part) - 1)})
     indexed = func.jiedai_name_grams(person.c.name, type_=postgresql.ARRAY(Text))
-    return indexed.contains(postgresql.array(grams, type_=Text)) & like
+    return indexed.contains(cast(postgresql.array(grams), postgresql.ARRAY(Text))) & like
 
 
 def person_ids(query: Query) -> list[str]:

@@ -34,5 +34,6 @@ def search():
                      detail=f"{kinds}: {form.q.data.strip()} → {len(found.rows)} cases")
         db.session.commit()
         rows = listing.decorate(found.rows, today())
+        form.q.data = ""  # the page never shows a whole ID number or phone, not even back
     return render_template("desk/search.html", form=form, found=found, rows=rows,
                            statuses=STATUS_LABELS, categories=CATEGORIES)

@@ -20,6 +20,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.dialects import postgresql
 
 from petition import querycode
+from petition.privacy import mask_id_number, mask_name, mask_phone
 
 from .. import petitioners
 from ..extensions import db
@@ -45,6 +46,12 @@ class Query:
     @property
     def label(self):
         return KIND_LABELS[self.kind]
+
+    @property
+    def shown(self) -> str:
+        """What was searched, masked as lists mask it (the page never shows it whole)."""
+        masks = {CODE: querycode.display, ID: mask_id_number, PHONE_KIND: mask_phone, NAME: mask_name}
+        return masks[self.kind](self.value)
 
 
 def read(typed: str) -> list[Query]:

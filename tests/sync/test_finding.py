@@ -200,7 +200,7 @@ def test_a_petitioner_seen_at_three_halls_is_one_page_and_every_case_is_flagged(
 
 
 def test_the_office_links_a_later_case_to_an_earlier_one_as_the_same_matter(central_app, desk, petitioner):
-    from central.feed import changes_after
+    from central.models import CaseChange, case
 
     later, earlier = petitioner[2], petitioner[0]
     answer = desk.post(f"/desk/petitioner/p-hall-a/case/{later}/same-matter",
@@ -213,11 +213,14 @@ def test_the_office_links_a_later_case_to_an_earlier_one_as_the_same_matter(cent
         refused = desk.post(f"/desk/petitioner/p-hall-a/case/{case_id}/same-matter",
                             data={"csrf_token": desk.csrf, "earlier": chosen})
         assert refused.status_code == 302
+    # Numbered for the hall's pull feed (the kiosk's side: tests/sync/test_agent.py).
     with central_app.app_context():
-        feed = changes_after("hall-c", None, 10, now=NOW)["changes"]
+        changes = db.session.execute(select(CaseChange.case_id, CaseChange.kiosk_id)).all()
+        row = db.session.execute(select(case).where(case.c.id == later)).first()
         audit = db.session.scalars(select(DeskAudit.detail).where(DeskAudit.action == "same_matter")).all()
-    assert [(c["case_id"], c["same_matter_as"], c["office_version"]) for c in feed] == [(later, earlier, 1)]
-    assert feed[0]["same_matter_summary"].startswith("历下区接待室 ")
+    assert changes == [(later, "hall-c")]
+    assert (row.same_matter_as, row.office_version) == (earlier, 1)
+    assert row.same_matter_summary.startswith("历下区接待室 ")
     assert audit == [f"same_matter_as={earlier}"]
     desk.post(f"/desk/petitioner/p-hall-a/case/{later}/same-matter",
               data={"csrf_token": desk.csrf, "earlier": ""})

@@ -20,7 +20,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from sqlalchemy import Date, DateTime, create_engine, text
+from sqlalchemy import Date, DateTime, text
 from sqlalchemy.engine import Connection, Engine
 
 from ..models import MIRRORS, PETITIONER_KEY_SQL
@@ -244,7 +244,3 @@ def create_indexes(engine: Engine, indexes: list[Index], *, echo) -> None:
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(build, indexes))
         list(pool.map(vacuum, TABLES))
-
-
-def engine_for(url) -> Engine:
-    return create_engine(url, pool_size=4)

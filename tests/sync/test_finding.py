@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from central.extensions import db
 from central.models import DeskAudit
-from petition import querycode
 from petition.clock import local_date, utcnow
 from sync import protocol
 from tests.support.central import push, register_kiosk

@@ -78,6 +78,8 @@ case = _mirror(
     Index("ix_case_body_registered", "body_name", "registered_on", "id"),
     Index("ix_case_joint_registered", "registered_on", "id", postgresql_where=text("joint_supervision"),
           sqlite_where=text("joint_supervision")),
+    Index("ix_case_due", "due_on", "id", postgresql_where=text("due_on IS NOT NULL"),
+          sqlite_where=text("due_on IS NOT NULL")),
     Index("ix_case_person_id", "person_id"),
     Index("ix_case_same_matter_as", "same_matter_as", postgresql_where=text("same_matter_as IS NOT NULL"),
           sqlite_where=text("same_matter_as IS NOT NULL")),

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal_column, select, update
+from sqlalchemy import func, literal, literal_column, select, union_all, update
 
 from . import audit, feed
 from .extensions import db
@@ -96,9 +96,10 @@ def repeat_keys(person_ids: Iterable[str]) -> set[str]:
     wanted = {key for key in keys.values() if key is not None}
     if not wanted:
         return set()
-    seen = db.session.execute(select(PETITIONER_KEY, func.count())
-                              .where(PETITIONER_KEY.in_(wanted))
-                              .group_by(PETITIONER_KEY).having(func.count() > 1)).all()
+    # Two registrations are enough to know: each key's count stops at two, through the index.
+    counted = [select(literal(key).label("key"), func.count().label("seen")).select_from(
+        select(person.c.id).where(PETITIONER_KEY == key).limit(2).subquery()) for key in sorted(wanted)]
+    seen = [(key, n) for key, n in db.session.execute(union_all(*counted)).all() if n > 1]
     repeated = {key for key, _count in seen}
     return {pid for pid, key in keys.items() if key in repeated}
 

@@ -5,7 +5,9 @@ id DESC LIMIT n` on one of the (filter, registered_on, id) indexes of
 migration 0008, never an OFFSET: the thousandth page costs what the first
 does, and a case arriving while someone pages (a kiosk syncing late) never
 shifts or repeats the rows they are reading. Case ids are UUIDv7, born in
-time order at the kiosk, so within a day the newest comes first too.
+time order at the kiosk, so within a day the newest comes first too. The
+due lists (overdue, due soon) page the same way by (due_on, id), most
+recently due first, on the partial index of cases that have a due date.
 """
 
 from __future__ import annotations
@@ -71,11 +73,19 @@ class Filters:
                                                            else value)
         return out
 
+    @property
+    def by(self):
+        """The list's order: by due date (most recently due first) on the due lists, else by
+        registration; the keyset is that date and the id."""
+        return case.c.due_on if self.due else case.c.registered_on
+
     def where(self, today: date) -> list:
         clauses = []
         if self.kiosk:
             clauses.append(case.c.kiosk_id == self.kiosk)
-        if self.status == "open":
+        if self.status == "open" and self.due:
+            pass  # only open cases have a due date
+        elif self.status == "open":
             clauses.append(case.c.status.in_([status.value for status in lifecycle.OPEN]))
         elif self.status:
             clauses.append(case.c.status == self.status)
@@ -85,6 +95,8 @@ class Filters:
             clauses.append(case.c.body_name == self.body)
         if self.joint:
             clauses.append(case.c.joint_supervision)
+        if self.due:
+            clauses.append(case.c.due_on.isnot(None))  # the partial index of cases with a due date
         if self.due == lifecycle.OVERDUE:
             clauses.append(case.c.due_on < today)
         elif self.due == lifecycle.DUE_SOON:
@@ -98,13 +110,13 @@ class Filters:
 
 @dataclass(frozen=True)
 class Cursor:
-    """A position in the list: the (registered_on, id) of a row, written `2026-03-04~<id>`."""
+    """A position in the list: the (date, id) of a row in the list's order, written `2026-03-04~<id>`."""
 
-    registered_on: date
+    on: date
     id: str
 
     def __str__(self) -> str:
-        return f"{self.registered_on.isoformat()}~{self.id}"
+        return f"{self.on.isoformat()}~{self.id}"
 
     @classmethod
     def parse(cls, text: str | None) -> Cursor | None:
@@ -125,14 +137,14 @@ class Page:
 def page_query(filters: Filters, today: date, *, after: Cursor | None = None,
                before: Cursor | None = None, size: int = PAGE_SIZE):
     """The statement of one page (size + 1 rows, to know whether another follows)."""
-    key = tuple_(case.c.registered_on, case.c.id)
+    key = tuple_(filters.by, case.c.id)
     query = select(*LIST_COLUMNS).where(*filters.where(today))
     if before is not None:
-        return (query.where(key > tuple_(before.registered_on, before.id))
-                .order_by(case.c.registered_on, case.c.id).limit(size + 1))
+        return (query.where(key > tuple_(before.on, before.id))
+                .order_by(filters.by, case.c.id).limit(size + 1))
     if after is not None:
-        query = query.where(key < tuple_(after.registered_on, after.id))
-    return query.order_by(case.c.registered_on.desc(), case.c.id.desc()).limit(size + 1)
+        query = query.where(key < tuple_(after.on, after.id))
+    return query.order_by(filters.by.desc(), case.c.id.desc()).limit(size + 1)
 
 
 def page(filters: Filters, today: date, *, after: Cursor | None = None, before: Cursor | None = None,
@@ -145,7 +157,7 @@ def page(filters: Filters, today: date, *, after: Cursor | None = None, before: 
         newer, older = (more, True)
     else:
         newer, older = (after is not None, more)
-    cursor = lambda row: Cursor(row.registered_on, row.id)  # noqa: E731
+    cursor = lambda row: Cursor(getattr(row, filters.by.name), row.id)  # noqa: E731
     return Page(rows=rows, newer=cursor(rows[0]) if rows and newer else None,
                 older=cursor(rows[-1]) if rows and older else None)
 

@@ -29,7 +29,7 @@ from .listing import LIST_COLUMNS
 
 person, visit = MIRRORS["person"], MIRRORS["visit"]
 RESULTS = 100        # newest cases shown; more means the search should be narrower
-PERSONS = 2000       # person rows a name part may match before the search is too wide
+PERSONS = 300        # the newest registrations a query may match (a common name part matches many)
 ID_NUMBER = re.compile(r"\d{17}[\dX]")
 PHONE = re.compile(r"\d{7,12}")
 CODE, ID, PHONE_KIND, NAME = "code", "id_number", "phone", "name"
@@ -94,7 +94,8 @@ def person_ids(query: Query) -> list[str]:
         where = _name_matches(query.value)
     else:
         return []
-    return list(db.session.scalars(select(person.c.id).where(where).limit(PERSONS)))
+    return list(db.session.scalars(select(person.c.id).where(where)
+                                   .order_by(person.c.created_at.desc()).limit(PERSONS)))
 
 
 def case_ids(query: Query) -> set[str]:

@@ -51,6 +51,9 @@ def upgrade():
         op.create_index(name, "case", columns)
     op.create_index("ix_case_joint_registered", "case", ["registered_on", "id"],
                     postgresql_where=sa.text("joint_supervision"), sqlite_where=sa.text("joint_supervision"))
+    # The due lists (overdue, due soon) page by (due_on, id) through the cases that have one.
+    op.create_index("ix_case_due", "case", ["due_on", "id"],
+                    postgresql_where=sa.text("due_on IS NOT NULL"), sqlite_where=sa.text("due_on IS NOT NULL"))
     op.create_index("ix_case_person_id", "case", ["person_id"])
     op.create_index("ix_case_same_matter_as", "case", ["same_matter_as"],
                     postgresql_where=sa.text("same_matter_as IS NOT NULL"),
@@ -78,7 +81,8 @@ def downgrade():
         op.execute("DROP FUNCTION jiedai_name_grams(text)")
     op.drop_index("ix_person_phone", "person")
     op.drop_index("ix_person_petitioner", "person")
-    for name in ("ix_case_same_matter_as", "ix_case_person_id", "ix_case_joint_registered",
+    for name in ("ix_case_same_matter_as", "ix_case_person_id", "ix_case_due",
+                 "ix_case_joint_registered",
                  *(name for name, _columns in reversed(CASE_KEYSETS))):
         op.drop_index(name, "case")
     with op.batch_alter_table("case") as batch_op:

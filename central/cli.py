@@ -21,9 +21,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(kiosk_group)
     app.cli.add_command(case_group)
     app.cli.add_command(staff_group)
+    from .history import demo_history
     from .retention import retention_command
 
     app.cli.add_command(retention_command)
+    app.cli.add_command(demo_history)
 
 
 kiosk_group = AppGroup("kiosk", help="Kiosks allowed to sync, and their credentials.")

@@ -144,6 +144,9 @@ class Case(Versioned, db.Model):
     reexam_result: Mapped[str | None] = mapped_column(Text)
     evaluation: Mapped[str | None] = mapped_column(String(20))
     evaluated_on: Mapped[date | None] = mapped_column(Date)
+    # The office's word that this is the same matter as an earlier case (同一事项), and which.
+    same_matter_as: Mapped[str | None] = mapped_column(Text)
+    same_matter_summary: Mapped[str | None] = mapped_column(Text)
     office_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
                                                 server_default="0")
     office_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

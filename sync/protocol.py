@@ -102,6 +102,9 @@ OFFICE_CASE_FIELDS: dict[str, str] = {
     "review_requested_on": DATE, "review_decided_on": DATE, "review_result": STR,
     "reexam_requested_on": DATE, "reexam_decided_on": DATE, "reexam_result": STR,
     "evaluation": STR, "evaluated_on": DATE,
+    # The office's word that this case is the same matter as an earlier one (同一事项), and a
+    # line saying which (hall and day), since the kiosk cannot see other halls' cases.
+    "same_matter_as": STR, "same_matter_summary": STR,
     "office_version": INT, "office_updated_at": DATETIME,
 }
 

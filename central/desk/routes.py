@@ -17,7 +17,9 @@ from .. import audit
 from .. import cases as office_cases
 from ..extensions import db
 from ..operations import CentralError
+from ..roles import Permission
 from . import accounts, bp, operations
+from .access import open_view, requires
 from .forms import STEPS, LoginForm, step_forms
 
 
@@ -33,6 +35,7 @@ def _idle_sign_out():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@open_view
 def login():
     form = LoginForm()
     error = None
@@ -54,6 +57,7 @@ def login():
 
 @bp.post("/logout")
 @login_required
+@open_view
 def logout():
     logout_user()
     return redirect(url_for(".login"))
@@ -61,6 +65,7 @@ def logout():
 
 @bp.get("/")
 @login_required
+@requires(Permission.LISTS)
 def cases():
     args = request.args
     filters = operations.Filters(
@@ -94,12 +99,14 @@ def _case_page(case_id: str, forms: dict, status: int = 200):
 
 @bp.get("/case/<case_id>")
 @login_required
+@requires(Permission.CASES)
 def case(case_id: str):
     return _case_page(case_id[:36], step_forms())
 
 
 @bp.post("/case/<case_id>/<step>")
 @login_required
+@requires(Permission.CASES)
 def case_step(case_id: str, step: str):
     case_id = case_id[:36]
     if step not in STEPS:
@@ -123,6 +130,7 @@ def case_step(case_id: str, step: str):
 
 @bp.get("/kiosks")
 @login_required
+@requires(Permission.SYNC_STATUS)
 def kiosks():
     from .. import fleet
 

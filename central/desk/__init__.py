@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "desk.login"
     login_manager.login_message = None
-    from . import routes  # noqa: F401  (registers the views on bp)
+    from . import access, admin, figures, routes, supervision  # noqa: F401  (the guard and views)
 
     app.register_blueprint(bp)
 

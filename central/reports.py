@@ -26,10 +26,11 @@ from .models import Kiosk
 
 KINDS = ("month", "quarter", "year")
 #: What the tables show, in order: (attribute of Counts, label, a share?).
-METRICS = (("visits", _l("Visits"), False), ("people", _l("People"), False),
-           ("cases", _l("Cases registered"), False), ("concluded_rate", _l("Concluded"), True),
-           ("on_time_rate", _l("Concluded on time"), True), ("satisfaction_rate", _l("Satisfied"), True),
-           ("review_rate", _l("Review requested"), True))
+METRICS = (("visits", _l("Visits received"), False), ("people", _l("People received"), False),
+           ("cases", _l("Cases registered"), False), ("concluded_rate", _l("Share concluded"), True),
+           ("on_time_rate", _l("Share concluded on time"), True),
+           ("satisfaction_rate", _l("Share satisfied"), True),
+           ("review_rate", _l("Share asking for review"), True))
 BREAKDOWN_LABELS = {"hall": _l("Hall"), "category": _l("Category"), "body": _l("Body concerned"),
                     "month": _l("Month"), "quarter": _l("Quarter")}
 TOP_IN_CHART = 12

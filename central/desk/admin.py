@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
 from petition.clock import utcnow_naive
@@ -27,7 +28,7 @@ from ..roles import ROLE_LABELS, Permission, Role
 from . import bp
 from .access import requires
 
-ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
 class AccountForm(FlaskForm):

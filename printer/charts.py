@@ -47,6 +47,8 @@ def drawing(chart: BarChart, *, font: str, width: float = 480, height: float = 2
     data = [tuple(0 if value is None else value * scale for value in series.values)
             for series in chart.series] or [(0,)]
     canvas = Drawing(width, height)
+    # The renderer's starting font, else Helvetica (which a PDF would name without embedding).
+    canvas.initialFontName = font
     title = chart.title + (f"（{chart.unit}）" if chart.unit else "")
     canvas.add(String(width / 2, height - 16, title, fontName=font, fontSize=12, textAnchor="middle"))
     bars = VerticalBarChart()

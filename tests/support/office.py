@@ -83,7 +83,8 @@ class District:
     last: date
 
 
-def _window(index: int, registered: date) -> dict:
+def window_facts(index: int, registered: date) -> dict:
+    """The window's facts of the `index`th case: every disposition, decisions late and on time."""
     disposition = DISPOSITIONS[index % len(DISPOSITIONS)]
     if disposition is None:
         return {}
@@ -122,7 +123,7 @@ def district(app, *, halls: int = 3, per_month: int = 6, first: date = date(2025
                 index = hall_number * 7 + month * per_month + n
                 registered = start + timedelta(days=(n * 5) % 27)
                 cid, pid = f"{hall}-c{month:02d}{n:02d}", f"{hall}-p{month:02d}{n:02d}"
-                window = _window(index, registered)
+                window = window_facts(index, registered)
                 category, body = CATEGORIES[index % 3], BODIES[(index // 3) % len(BODIES)]
                 seq = len(case_rows) + 1
                 people.append(person_record(pid, hall, seq=seq))

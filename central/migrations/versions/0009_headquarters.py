@@ -20,14 +20,14 @@
   tallies. On SQLite the figures count the cases themselves; the tables stay empty.
 
 Revision ID: 0009_headquarters
-Revises: 0005_case_lifecycle
+Revises: 0007_central_kiosk_health
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_headquarters"
-down_revision = "0005_case_lifecycle"
+down_revision = "0007_central_kiosk_health"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,8 @@ Beside them the previous period (环比) and the same period a year before (同�
 broken down by hall, category, body, month or quarter.
 
 Counting millions of cases for each look would take seconds, so the office keeps
-tallies per month, hall, category and body (central/models.py). On PostgreSQL,
+tallies per month, hall, category and body, and per month, hall and category
+(central/models.py): a breakdown by body reads the first, every other the second. On PostgreSQL,
 statement triggers append each write's change to `*_tally_delta`, which only
 ever takes inserts (writers never wait on each other); reads add the deltas to
 the tallies, and `fold` moves the deltas into the tallies now and then. On SQLite
@@ -24,11 +25,11 @@ from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import Date, and_, case as when, func, literal, select, text, type_coerce, union_all
+from sqlalchemy import Date, case as when, func, literal, select, text, type_coerce, union_all
 
 from .extensions import db
-from .models import CASE_COUNTS, MIRRORS, VISIT_COUNTS, case_tally, case_tally_delta, visit_tally, \
-    visit_tally_delta
+from .models import (BODY_KEY, CASE_COUNTS, HALL_KEY, MIRRORS, VISIT_COUNTS, case_hall_tally, case_tally,
+                     case_tally_delta, visit_hall_tally, visit_tally, visit_tally_delta)
 
 BREAKDOWNS = ("hall", "category", "body", "month", "quarter")
 _KEY_COLUMN = {"hall": "kiosk_id", "category": "category", "body": "body_name", "month": "month",
@@ -131,43 +132,67 @@ def visit_rows(start: date, end: date):
 
 
 def _tallied(tally, delta, counts, start: date, end: date):
+    """The tally's rows of the months from `start` to `end`, and the deltas not folded in yet."""
+    key = [c.name for c in tally.primary_key.columns]
     month_range = lambda table: table.c.month.between(start.replace(day=1), end)  # noqa: E731
-    columns = lambda table: [table.c[name] for name in ("month", "kiosk_id", "category", "body_name",  # noqa: E731
-                                                        *counts)]
+    columns = lambda table: [table.c[name] for name in (*key, *counts)]  # noqa: E731
     return union_all(select(*columns(tally)).where(month_range(tally)),
                      select(*columns(delta)).where(month_range(delta)))
 
 
-def _source(kind: str, start: date, end: date, direct: bool):
-    if kind == "case":
-        if direct or not _postgres():
-            return case_rows(start, end).subquery()
-        return _tallied(case_tally, case_tally_delta, CASE_COUNTS, start, end).subquery()
+def _source(kind: str, start: date, end: date, direct: bool, by: str | None = None):
+    """Rows with a month, hall, category (body, for `by="body"`) and counts, to be added up."""
     if direct or not _postgres():
-        return visit_rows(start, end).subquery()
-    return _tallied(visit_tally, visit_tally_delta, VISIT_COUNTS, start, end).subquery()
+        return (case_rows if kind == "case" else visit_rows)(start, end).subquery()
+    by_body = by == "body"
+    if kind == "case":
+        tally, counts_ = (case_tally if by_body else case_hall_tally), CASE_COUNTS
+        delta = case_tally_delta
+    else:
+        tally, counts_ = (visit_tally if by_body else visit_hall_tally), VISIT_COUNTS
+        delta = visit_tally_delta
+    return _tallied(tally, delta, counts_, start, end).subquery()
+
+
+def monthly(start: date, end: date, by: str | None = None, *, direct: bool = False) -> dict:
+    """Counts from `start` to `end` per (month, key of `by`): one query per table.
+
+    `by` is "hall", "category" or "body" (the key is that column), or None, "month" or
+    "quarter" (the key is ""). A period's figures, its previous period, a year before and
+    the monthly trend are all sums of these rows, so a page asks the tallies twice.
+    """
+    column = _KEY_COLUMN.get(by or "") if by not in ("month", "quarter") else None
+    result: dict = defaultdict(Counts)
+    for kind, names in (("case", CASE_COUNTS), ("visit", VISIT_COUNTS)):
+        source = _source(kind, start, end, direct, by)
+        key = source.c[column] if column else literal("")
+        query = (select(source.c.month, key.label("key"), *(func.sum(source.c[name]).label(name) for name in names))
+                 .group_by(source.c.month, key) if column else
+                 select(source.c.month, literal("").label("key"),
+                        *(func.sum(source.c[name]).label(name) for name in names)).group_by(source.c.month))
+        for row in db.session.execute(query):
+            counts_ = result[(row.month, row.key)]
+            for name in names:
+                setattr(counts_, name, int(getattr(row, name) or 0))
+    return dict(result)
+
+
+def quarter_of(month: date) -> date:
+    return date(month.year, 3 * ((month.month - 1) // 3) + 1, 1)
+
+
+def summed(rows: dict, start: date, end: date, by: str | None = None) -> dict:
+    """The `monthly` rows from `start` to `end` added up per key (per month or quarter for those)."""
+    result: dict = defaultdict(Counts)
+    for (month, key), value in rows.items():
+        if start.replace(day=1) <= month <= end:
+            result[month if by == "month" else quarter_of(month) if by == "quarter" else key].add(value)
+    return dict(result)
 
 
 def counts(start: date, end: date, by: str | None = None, *, direct: bool = False) -> dict:
-    """Counts from `start` to `end` (whole months on the tallies), per key of `by` (None: one total).
-
-    Periods are whole months, which is what the tallies hold.
-    """
-    column = _KEY_COLUMN.get(by or "")
-    result: dict = defaultdict(Counts)
-    for kind, names in (("case", CASE_COUNTS), ("visit", VISIT_COUNTS)):
-        source = _source(kind, start, end, direct)
-        key = source.c[column] if column else literal("")
-        query = select(key.label("key"), *(func.sum(source.c[name]).label(name) for name in names))
-        for row in db.session.execute(query.group_by(key) if column else query):
-            for name in names:
-                setattr(result[row.key], name, int(getattr(row, name) or 0))
-    if by == "quarter":
-        quarters: dict = defaultdict(Counts)
-        for month, value in result.items():
-            quarters[date(month.year, 3 * ((month.month - 1) // 3) + 1, 1)].add(value)
-        result = quarters
-    return dict(result)
+    """Counts from `start` to `end` (whole months on the tallies) per key of `by` (None: one total)."""
+    return summed(monthly(start, end, by, direct=direct), start, end, by)
 
 
 def total(start: date, end: date, *, direct: bool = False) -> Counts:
@@ -176,14 +201,16 @@ def total(start: date, end: date, *, direct: bool = False) -> Counts:
 
 # --- keeping the tallies -------------------------------------------------------------------
 
-def _fold_statement(tally, delta, counts_: tuple[str, ...]) -> str:
-    key = "month, kiosk_id, category, body_name"
-    sums = ", ".join(f"SUM({c})" for c in counts_)
-    return (f"WITH moved AS (DELETE FROM {delta.name} RETURNING *) "
-            f"INSERT INTO {tally.name} AS t ({key}, {', '.join(counts_)}) "
-            f"SELECT {key}, {sums} FROM moved GROUP BY {key} ORDER BY {key} "
-            f"ON CONFLICT ({key}) DO UPDATE SET "
-            + ", ".join(f"{c} = t.{c} + excluded.{c}" for c in counts_))
+def _fold_statement(tally, hall_tally, delta, counts_: tuple[str, ...]) -> str:
+    """Delete the deltas and add them to both tallies, in one statement."""
+    def add(target, key: str) -> str:
+        sums = ", ".join(f"SUM({c})" for c in counts_)
+        return (f"INSERT INTO {target.name} AS t ({key}, {', '.join(counts_)}) "
+                f"SELECT {key}, {sums} FROM moved GROUP BY {key} ORDER BY {key} "
+                f"ON CONFLICT ({key}) DO UPDATE SET " + ", ".join(f"{c} = t.{c} + excluded.{c}" for c in counts_))
+    return (f"WITH moved AS (DELETE FROM {delta.name} RETURNING *), "
+            f"by_body AS ({add(tally, ', '.join(BODY_KEY))} RETURNING 1) "
+            + add(hall_tally, ", ".join(HALL_KEY)))
 
 
 def fold() -> bool:
@@ -197,8 +224,8 @@ def fold() -> bool:
     if not db.session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _FOLD_LOCK}):
         db.session.rollback()
         return False
-    db.session.execute(text(_fold_statement(case_tally, case_tally_delta, CASE_COUNTS)))
-    db.session.execute(text(_fold_statement(visit_tally, visit_tally_delta, VISIT_COUNTS)))
+    db.session.execute(text(_fold_statement(case_tally, case_hall_tally, case_tally_delta, CASE_COUNTS)))
+    db.session.execute(text(_fold_statement(visit_tally, visit_hall_tally, visit_tally_delta, VISIT_COUNTS)))
     db.session.commit()
     return True
 
@@ -211,14 +238,16 @@ def rebuild() -> None:
     if not _postgres():
         return
     db.session.execute(text('LOCK TABLE "case", visit IN SHARE MODE'))
-    for tally, delta, names, rows in ((case_tally, case_tally_delta, CASE_COUNTS, case_rows),
-                                      (visit_tally, visit_tally_delta, VISIT_COUNTS, visit_rows)):
-        db.session.execute(delta.delete())
-        db.session.execute(tally.delete())
+    for tally, hall_tally, delta, names, rows in (
+            (case_tally, case_hall_tally, case_tally_delta, CASE_COUNTS, case_rows),
+            (visit_tally, visit_hall_tally, visit_tally_delta, VISIT_COUNTS, visit_rows)):
+        for table in (delta, tally, hall_tally):
+            db.session.execute(table.delete())
+        # Counted again into the deltas, then folded like any other change.
         source = rows(date.min, date.max).subquery()
-        key = [source.c.month, source.c.kiosk_id, source.c.category, source.c.body_name]
-        db.session.execute(tally.insert().from_select(
-            ["month", "kiosk_id", "category", "body_name", *names],
-            select(*key, *(func.sum(source.c[name]) for name in names))
-            .where(and_(source.c.month.is_not(None))).group_by(*key)))
+        key = [source.c[name] for name in BODY_KEY]
+        db.session.execute(delta.insert().from_select(
+            [*BODY_KEY, *names], select(*key, *(func.sum(source.c[name]) for name in names))
+            .where(source.c.month.is_not(None)).group_by(*key)))
+        db.session.execute(text(_fold_statement(tally, hall_tally, delta, names)))
     db.session.commit()

@@ -232,15 +232,18 @@ class Reminder(db.Model):
     supervision: Mapped[Supervision] = relationship(back_populates="reminders")
 
 
-def _tally(name: str, counts: tuple[str, ...], *, delta: bool = False) -> Table:
-    """Counts per (month, hall, category, body). On PostgreSQL, triggers append each write's
-    change to the `_delta` table and central/figures.py folds those into the tally."""
+BODY_KEY = ("month", "kiosk_id", "category", "body_name")
+HALL_KEY = ("month", "kiosk_id", "category")
+
+
+def _tally(name: str, counts: tuple[str, ...], key: tuple[str, ...] = BODY_KEY, *,
+           delta: bool = False) -> Table:
+    """Counts per month, hall, category (and body). On PostgreSQL, triggers append each write's
+    change to the `_delta` table and central/figures.py folds those into the tallies."""
     return Table(name, db.metadata,
-                 Column("month", Date, primary_key=not delta, index=delta),
-                 Column("kiosk_id", Text, primary_key=not delta, nullable=False),
-                 Column("category", Text, primary_key=not delta, nullable=False),
-                 Column("body_name", Text, primary_key=not delta, nullable=False),
-                 *(Column(count, BigInteger, nullable=False, server_default="0") for count in counts))
+                 *(Column(column, Date if column == "month" else Text, primary_key=not delta,
+                          nullable=False, index=delta and column == "month") for column in key),
+                 *(Column(count, Integer, nullable=False, server_default="0") for count in counts))
 
 
 #: Cases by the month they were registered in: how many, concluded, concluded on time,
@@ -253,3 +256,6 @@ case_tally = _tally("case_tally", CASE_COUNTS)
 case_tally_delta = _tally("case_tally_delta", CASE_COUNTS, delta=True)
 visit_tally = _tally("visit_tally", VISIT_COUNTS)
 visit_tally_delta = _tally("visit_tally_delta", VISIT_COUNTS, delta=True)
+#: The same without the body: what every breakdown but the one by body reads (a twentieth the rows).
+case_hall_tally = _tally("case_hall_tally", CASE_COUNTS, HALL_KEY)
+visit_hall_tally = _tally("visit_hall_tally", VISIT_COUNTS, HALL_KEY)

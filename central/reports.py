@@ -136,18 +136,18 @@ def _label(by: str, key, labels: dict) -> str:
 
 
 def build(period: Period, by: str) -> Report:
-    """Every figure of `period`, broken down `by` one of figures.BREAKDOWNS."""
+    """Every figure of `period`, broken down `by` one of figures.BREAKDOWNS: one read of the tallies
+    from a year before the trend's first month to the period's end, added up here."""
     figures.fold()
     by = by if by in figures.BREAKDOWNS else "hall"
-    previous, year_before = period.previous(), period.year_before()
-    report = Report(period, by, figures.total(period.start, period.end),
-                    figures.total(previous.start, previous.end),
-                    figures.total(year_before.start, year_before.end))
-    now = figures.counts(period.start, period.end, by)
-    if by in ("month", "quarter"):
-        before = {}  # a month's previous period is the row above it
-    else:
-        before = figures.counts(previous.start, previous.end, by)
+    previous, year_before, months = period.previous(), period.year_before(), period.trend_months()
+    first = min(months[0].replace(year=months[0].year - 1), previous.start, year_before.start)
+    rows = figures.monthly(first, period.end, by)
+    whole = lambda p: figures.summed(rows, p.start, p.end).get("", None) or _sum(  # noqa: E731
+        figures.summed(rows, p.start, p.end, by).values())
+    report = Report(period, by, whole(period), whole(previous), whole(year_before))
+    now = figures.summed(rows, period.start, period.end, by)
+    before = {} if by in ("month", "quarter") else figures.summed(rows, previous.start, previous.end, by)
     labels = _labels(by)
     for key in set(now) | set(before):
         report.rows.append(Row(key, _label(by, key, labels), now.get(key, Counts()),
@@ -158,13 +158,17 @@ def build(period: Period, by: str) -> Report:
             row.before = earlier.now
     else:
         report.rows.sort(key=lambda row: (-row.now.cases, -row.now.visits, row.label))
-    months = period.trend_months()
-    this = figures.counts(months[0], _last_day(months[-1]), "month")
-    ago = figures.counts(months[0].replace(year=months[0].year - 1),
-                         _last_day(months[-1].replace(year=months[-1].year - 1)), "month")
-    report.trend = [(month, this.get(month, Counts()), ago.get(month.replace(year=month.year - 1), Counts()))
-                    for month in months]
+    per_month = figures.summed(rows, first, period.end, "month")
+    report.trend = [(month, per_month.get(month, Counts()), per_month.get(month.replace(year=month.year - 1),
+                                                                           Counts())) for month in months]
     return report
+
+
+def _sum(values) -> Counts:
+    result = Counts()
+    for value in values:
+        result.add(value)
+    return result
 
 
 # --- how figures read --------------------------------------------------------------------------

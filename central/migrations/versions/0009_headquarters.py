@@ -12,12 +12,14 @@
   case, its due date, the reminders sent (催办) and the body's answer.
 - `case.concluded_on` and `case.on_time`: derived like `status`, for the figures;
   filled below with petition.lifecycle's rule as of this revision.
-- `case_tally` and `visit_tally`: counts per month, hall, category and body, so a
-  year's figures across every hall read thousands of rows, not millions. On
-  PostgreSQL, statement triggers append each write's change (one aggregate over the
-  statement's transition tables) to `*_tally_delta`, which only ever takes inserts,
-  so writers never wait on one another; the figures fold the deltas into the
-  tallies. On SQLite the figures count the cases themselves; the tables stay empty.
+- `case_tally` and `visit_tally`: counts per month, hall, category and body, and
+  `case_hall_tally`, `visit_hall_tally` the same without the body, so a year's
+  figures across every hall read thousands of rows, not millions. On PostgreSQL,
+  statement triggers append each write's change (one aggregate over the
+  statement's transition tables) to `*_tally_delta`, which only ever takes
+  inserts, so writers never wait on one another; the figures fold the deltas
+  into the tallies. On SQLite the figures count the cases themselves; the
+  tables stay empty.
 
 Revision ID: 0009_headquarters
 Revises: 0007_central_kiosk_health
@@ -170,21 +172,15 @@ def upgrade():
                    ELSE concluded_on <= ({limit}) END WHERE concluded_on IS NOT NULL''')
 
     for name, counts in (("case_tally", CASE_COUNTS), ("visit_tally", VISIT_COUNTS)):
-        op.create_table(
-            name,
-            sa.Column("month", sa.Date(), nullable=False),
-            sa.Column("kiosk_id", sa.Text(), nullable=False),
-            sa.Column("category", sa.Text(), nullable=False),
-            sa.Column("body_name", sa.Text(), nullable=False),
-            *(sa.Column(count, sa.BigInteger(), nullable=False, server_default="0") for count in counts),
-            sa.PrimaryKeyConstraint(*KEY))
-        op.create_table(
-            f"{name}_delta",
-            sa.Column("month", sa.Date(), nullable=True),
-            sa.Column("kiosk_id", sa.Text(), nullable=False),
-            sa.Column("category", sa.Text(), nullable=False),
-            sa.Column("body_name", sa.Text(), nullable=False),
-            *(sa.Column(count, sa.BigInteger(), nullable=False, server_default="0") for count in counts))
+        numbers = lambda: [sa.Column(c, sa.Integer(), nullable=False, server_default="0") for c in counts]  # noqa: E731
+        op.create_table(name, sa.Column("month", sa.Date(), nullable=False),
+                        *(sa.Column(column, sa.Text(), nullable=False) for column in KEY[1:]),
+                        *numbers(), sa.PrimaryKeyConstraint(*KEY))
+        op.create_table(name.replace("_tally", "_hall_tally"), sa.Column("month", sa.Date(), nullable=False),
+                        *(sa.Column(column, sa.Text(), nullable=False) for column in KEY[1:3]),
+                        *numbers(), sa.PrimaryKeyConstraint(*KEY[:3]))
+        op.create_table(f"{name}_delta", sa.Column("month", sa.Date(), nullable=False),
+                        *(sa.Column(column, sa.Text(), nullable=False) for column in KEY[1:]), *numbers())
         op.create_index(f"ix_{name}_delta_month", f"{name}_delta", ["month"])
     if _postgres():
         _triggers("case", "case_tally", CASE_COUNTS, _case_rows)
@@ -202,6 +198,7 @@ def downgrade():
     for name in ("visit_tally", "case_tally"):
         op.drop_index(f"ix_{name}_delta_month", table_name=f"{name}_delta")
         op.drop_table(f"{name}_delta")
+        op.drop_table(name.replace("_tally", "_hall_tally"))
         op.drop_table(name)
     with op.batch_alter_table("case") as batch_op:
         batch_op.drop_column("on_time")

@@ -88,6 +88,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(health_bp)
     csrf.init_app(app)
     desk_init_app(app)
+    if app.config["CENTRAL_PROXIES"]:
+        # The visitor's address and scheme as the proxies in front say (the progress limit and
+        # the sign-in lock count addresses).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["CENTRAL_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     return app
 
 

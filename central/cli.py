@@ -1,4 +1,5 @@
-"""The office app's CLI: `flask --app central kiosk add|revoke|list`, `case step`, `staff add|role|disable`."""
+"""The office's CLI: `flask --app central kiosk add|revoke|list`, `case step`, `staff add|role|disable`,
+`figures fold|rebuild`, `retention`."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(kiosk_group)
     app.cli.add_command(case_group)
     app.cli.add_command(staff_group)
+    app.cli.add_command(figures_group)
     from .retention import retention_command
 
     app.cli.add_command(retention_command)
@@ -129,3 +131,23 @@ def staff_role(username: str, role: str):
 def staff_disable(username: str):
     staff.set_active(_user(username), False, by="cli", now=utcnow_naive())
     click.echo(f"desk user {username} disabled")
+
+
+figures_group = AppGroup("figures", help="The tallies the desk's figures read (PostgreSQL).")
+
+
+@figures_group.command("fold")
+def figures_fold():
+    """Move the changes the triggers appended into the tallies (the figures page does it too)."""
+    from . import figures
+
+    click.echo("folded" if figures.fold() else "nothing to do here, or another process is folding")
+
+
+@figures_group.command("rebuild")
+def figures_rebuild():
+    """Count every case and visit into the tallies again (after loading rows with triggers off)."""
+    from . import figures
+
+    figures.rebuild()
+    click.echo("tallies rebuilt")

@@ -36,6 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
             prefix="CENTRAL"),
     Setting("OFFICE_NAME", "人大常委会信访办公室", str,
             "The office's name, printed on its 督办单 and reports.", prefix="CENTRAL"),
+    Setting("PROXIES", 0, int,
+            "Reverse proxies in front of the office app; their X-Forwarded-For and -Proto give the "
+            "visitor's address and scheme.", prefix="CENTRAL"),
     Setting("PDF_FONT", "", str,
             "A Chinese TrueType font (.ttf/.ttc) for the office's PDFs; empty finds WenQuanYi Zen Hei.",
             prefix="CENTRAL"),

@@ -43,3 +43,15 @@ def test_the_progress_limit_holds_across_two_apps_on_one_database(central_app, c
     with other.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_behind_a_proxy_the_limit_counts_the_visitors_address(central_database, tmp_path):
+    app = make_central(tmp_path / "proxied", central_database, CENTRAL_PROXIES=1,
+                       CENTRAL_PROGRESS_PER_MINUTE=1)
+    client = app.test_client()
+    look_up = lambda visitor: client.post("/", data={"code": "00000-00000"},  # noqa: E731
+                                          headers={"X-Forwarded-For": visitor}).status_code
+    assert [look_up("203.0.113.5"), look_up("203.0.113.6"), look_up("203.0.113.5")] == [200, 200, 429]
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -143,8 +143,7 @@ def build(period: Period, by: str) -> Report:
     previous, year_before, months = period.previous(), period.year_before(), period.trend_months()
     first = min(months[0].replace(year=months[0].year - 1), previous.start, year_before.start)
     rows = figures.monthly(first, period.end, by)
-    whole = lambda p: figures.summed(rows, p.start, p.end).get("", None) or _sum(  # noqa: E731
-        figures.summed(rows, p.start, p.end, by).values())
+    whole = lambda p: _sum(figures.summed(rows, p.start, p.end, by).values())  # noqa: E731
     report = Report(period, by, whole(period), whole(previous), whole(year_before))
     now = figures.summed(rows, period.start, period.end, by)
     before = {} if by in ("month", "quarter") else figures.summed(rows, previous.start, previous.end, by)

@@ -55,7 +55,11 @@ def from_environ(environ: Mapping[str, str], settings: tuple[Setting, ...]) -> d
 
 
 def instance_secret(path: os.PathLike) -> str:
-    """A random secret made once and kept in the instance folder, readable by the owner only."""
+    """A random secret made once and kept in the instance folder, readable by the owner only.
+
+    Several worker processes may start at once: the secret is written to a file of its
+    own and linked into place, which only one of them can do, and all read the winner's.
+    """
     try:
         with open(path) as handle:
             return handle.read().strip()
@@ -63,8 +67,16 @@ def instance_secret(path: os.PathLike) -> str:
         pass
     import secrets
 
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    draft = f"{os.fspath(path)}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs is the secret
+    finally:
+        os.unlink(draft)
+    with open(path) as handle:
+        return handle.read().strip()

@@ -1,4 +1,4 @@
-"""Jiedai's office app (总部): the sync receiver for every kiosk, the case desk, the public progress page.
+"""Jiedai's office app (总部): the sync receiver, the case desk, supervision, figures, the progress page.
 
 `create_app` builds the Flask app: configuration (defaults,
 instance-central/config.py, CENTRAL_* variables), its own database and
@@ -43,6 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
+    from .health import version
+
+    app.config["APP_VERSION"] = version()
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.update(declared.from_environ(os.environ, settings.SETTINGS))
@@ -63,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli, database, progress
     from .api import bp as api_bp
+    from .health import bp as health_bp
     from .desk import init_app as desk_init_app
     from .extensions import babel, csrf, db, migrate
 
@@ -76,12 +80,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     cli.init_app(app)
     app.register_blueprint(api_bp)
+    app.register_blueprint(health_bp)
     progress.init_app(app)
     # The API is signed per request and the lookup changes nothing: no CSRF token there.
     csrf.exempt(api_bp)
     csrf.exempt(progress.bp)
+    csrf.exempt(health_bp)
     csrf.init_app(app)
     desk_init_app(app)
+    if app.config["CENTRAL_PROXIES"]:
+        # The visitor's address and scheme as the proxies in front say (the progress limit and
+        # the sign-in lock count addresses).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["CENTRAL_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     return app
 
 

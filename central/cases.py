@@ -37,16 +37,31 @@ def step(case_id: str, name: str, *, by: str, now: datetime, commit: bool = True
         raise CentralError(404, "unknown_case", f"no case {case_id!r}")
     # The office's calendar day in Asia/Shanghai, not the UTC date.
     facts = lifecycle.apply(row, name, owner=Owner.OFFICE, today=local_date(now), **values)
-    stage = lifecycle.stage(SimpleNamespace(**{**row._asdict(), **facts}))
     version = row.office_version + 1
     db.session.execute(update(case).where(case.c.id == case_id).values(
-        **facts, status=stage.status.value, due_on=stage.due_on, office_version=version,
-        office_updated_at=now))
+        **facts, **derived({**row._asdict(), **facts}), office_version=version, office_updated_at=now))
     feed.record_change(case_id, row.kiosk_id, now=now)
     audit.changed(by, name, case_id, facts, now=now)
     if commit:
         db.session.commit()
     return version
+
+
+def derived(facts: dict, *, window_only: bool = False) -> dict:
+    """What the office stores beside a case's facts, all from petition.lifecycle: its status and
+    next due date (for the lists), when its handling ended and whether on time (for the figures).
+    `window_only`: the facts are a push's, without the office's (see ingest)."""
+    ns = SimpleNamespace(**facts)
+    stage = lifecycle.window_stage(ns) if window_only else lifecycle.stage(ns)
+    return {"status": stage.status.value, "due_on": stage.due_on,
+            "concluded_on": lifecycle.concluded_on(ns), "on_time": lifecycle.on_time(ns)}
+
+
+def refresh_derived(case_ids: list[str]) -> None:
+    """Derive again, from all their facts, the cases the office has replied to (caller commits)."""
+    for row in db.session.execute(select(case).where(case.c.id.in_(case_ids),
+                                                     case.c.replied_on.is_not(None))):
+        db.session.execute(update(case).where(case.c.id == row.id).values(**derived(row._asdict())))
 
 
 def progress(query_code: str):

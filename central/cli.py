@@ -1,4 +1,5 @@
-"""The office app's CLI: `flask --app central kiosk add|revoke|list`, `case step`, `staff add|disable`."""
+"""The office's CLI: `flask --app central kiosk add|revoke|list`, `case step`, `staff add|role|disable`,
+`figures fold|rebuild`, `retention`."""
 
 from __future__ import annotations
 
@@ -11,16 +12,18 @@ from petition import lifecycle
 from petition.clock import utcnow_naive
 from petition.vocabulary import SATISFACTION
 
-from . import cases, fleet
+from . import cases, fleet, staff
 from .extensions import db
 from .models import Kiosk
 from .operations import CentralError, add_kiosk, records_held, revoke_kiosk
+from .roles import Role
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(kiosk_group)
     app.cli.add_command(case_group)
     app.cli.add_command(staff_group)
+    app.cli.add_command(figures_group)
     from .history import demo_history
     from .retention import retention_command
 
@@ -95,35 +98,58 @@ staff_group = AppGroup("staff", help="Central office staff who sign in to the ca
 @staff_group.command("add")
 @click.argument("username")
 @click.option("--name", required=True, help="The name shown on the desk and in the audit.")
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.HANDLER.value,
+              show_default=True, help="viewer: figures and lists; handler: cases and supervision; "
+                                      "admin: accounts and kiosks.")
 @click.password_option(help="Asked for when not given.")
-def staff_add(username: str, name: str, password: str):
-    """Create a desk user, or set a new password and re-activate an existing one."""
-    from appkit.passwords import hash_password
+def staff_add(username: str, name: str, role: str, password: str):
+    """Create a desk user, or set a new password and role and re-activate an existing one."""
+    try:
+        user = staff.save(username, name=name, role=role, password=password, by="cli",
+                          now=utcnow_naive())
+    except staff.AccountError as error:
+        raise click.BadParameter(str(error)) from error
+    click.echo(f"desk user {user.username} ({user.role}) can sign in at /desk/login")
 
-    from .models import StaffUser
 
-    username = username.strip()
-    if not username or len(username) > 64:
-        raise click.BadParameter("1 to 64 characters", param_hint="USERNAME")
-    if len(password) < 10:
-        raise click.BadParameter("at least 10 characters", param_hint="--password")
-    user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+def _user(username: str):
+    user = staff.find(username)
     if user is None:
-        user = StaffUser(username=username, created_at=utcnow_naive(), display_name=name, password_hash="")
-        db.session.add(user)
-    user.display_name, user.active, user.password_hash = name, True, hash_password(password)
-    db.session.commit()
-    click.echo(f"desk user {username} can sign in at /desk/login")
+        raise click.ClickException(f"no desk user {username!r}")
+    return user
+
+
+@staff_group.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice([role.value for role in Role]))
+def staff_role(username: str, role: str):
+    """Give a desk user another role: viewer, handler or admin."""
+    staff.set_role(_user(username), role, by="cli", now=utcnow_naive())
+    click.echo(f"desk user {username} is now {role}")
 
 
 @staff_group.command("disable")
 @click.argument("username")
 def staff_disable(username: str):
-    from .models import StaffUser
-
-    user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
-    if user is None:
-        raise click.ClickException(f"no desk user {username!r}")
-    user.active = False
-    db.session.commit()
+    staff.set_active(_user(username), False, by="cli", now=utcnow_naive())
     click.echo(f"desk user {username} disabled")
+
+
+figures_group = AppGroup("figures", help="The tallies the desk's figures read (PostgreSQL).")
+
+
+@figures_group.command("fold")
+def figures_fold():
+    """Move the changes the triggers appended into the tallies (the figures page does it too)."""
+    from . import figures
+
+    click.echo("folded" if figures.fold() else "nothing to do here, or another process is folding")
+
+
+@figures_group.command("rebuild")
+def figures_rebuild():
+    """Count every case and visit into the tallies again (after loading rows with triggers off)."""
+    from . import figures
+
+    figures.rebuild()
+    click.echo("tallies rebuilt")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from types import SimpleNamespace
 
 from sqlalchemy import and_, delete, literal_column, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from petition import lifecycle
 from sync import protocol
 
+from . import cases
 from .extensions import db
 from .models import MIRRORS, Kiosk
 from .operations import CentralError
@@ -46,7 +46,8 @@ _PG_TYPES = {protocol.STR: "text", protocol.INT: "bigint", protocol.BOOL: "boole
 
 # What the receiver writes beside a record's own fields: for a case, the stage its window facts
 # give (the office's facts, once it has replied, keep theirs; see `_stage_update`).
-DERIVED = {"case": {"status": protocol.STR, "due_on": protocol.DATE}}
+DERIVED = {"case": {"status": protocol.STR, "due_on": protocol.DATE, "concluded_on": protocol.DATE,
+                    "on_time": protocol.BOOL}}
 
 
 def _upsert_columns(table_name: str) -> list[str]:
@@ -125,8 +126,7 @@ def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -
                                f"kiosk {kiosk_id!r}; a kiosk sends only its own records")
         row = dict(row, kiosk_id=kiosk_id, received_at=now)
         if table_name == "case":
-            stage = lifecycle.window_stage(SimpleNamespace(**row))
-            row.update(status=stage.status.value, due_on=stage.due_on)
+            row.update(cases.derived(row, window_only=True))
         # One statement may touch a row once: keep the newest copy within the batch.
         kept = newest.get(row["id"])
         if kept is None or (row["version"], row["sync_seq"]) > (kept["version"], kept["sync_seq"]):
@@ -137,12 +137,16 @@ def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -
     # RETURNING names exactly the rows inserted or updated.
     if db.engine.dialect.name == "postgresql":
         document = json.dumps(list(newest.values()), ensure_ascii=False, default=_iso)
-        applied = len(db.session.execute(_pg_upsert(table_name), {"rows": document}).all())
+        applied = db.session.scalars(_pg_upsert(table_name), {"rows": document}).all()
     else:
-        applied = len(db.session.execute(_upsert(table_name), list(newest.values())).all())
+        applied = db.session.scalars(_upsert(table_name), list(newest.values())).all()
+    if table_name == "case" and applied:
+        # A window's fact arriving after the office replied (an extension, say) may change when
+        # the handling counts as on time: those few cases are derived from all their facts.
+        cases.refresh_derived(applied)
     db.session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_push_at=now))
     db.session.commit()
-    return IngestResult(table_name, len(rows), applied, max(row["sync_seq"] for row in rows))
+    return IngestResult(table_name, len(rows), len(applied), max(row["sync_seq"] for row in rows))
 
 
 def _ingest_deletions(kiosk_id: str, rows: list[dict], *, now: datetime) -> IngestResult:

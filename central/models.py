@@ -12,11 +12,12 @@ Times are naive UTC. Models never commit: central/operations.py does.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text, func, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String,
+                        Table, Text, UniqueConstraint, func, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sync import protocol
 
@@ -70,6 +71,10 @@ case = _mirror(
       if name not in ("office_version", "office_updated_at")),
     Column("office_version", Integer, nullable=False, server_default="0"),
     Column("office_updated_at", DateTime),
+    # Also derived and stored (for the figures): when the handling ended and whether that was
+    # within the limit, petition.lifecycle.concluded_on and on_time.
+    Column("concluded_on", Date),
+    Column("on_time", Boolean),
     Index("ix_case_status_due_on", "status", "due_on"),
     # The desk's list, newest first by keyset (registered_on, id), alone or after one filter.
     Index("ix_case_registered", "registered_on", "id"),
@@ -168,6 +173,8 @@ class StaffUser(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    # central.roles.Role: viewer, handler or admin.
+    role: Mapped[str] = mapped_column(String(16), nullable=False, server_default="handler")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -175,7 +182,10 @@ class StaffUser(UserMixin, db.Model):
 
 
 class DeskAudit(db.Model):
-    """Who at the central office viewed or changed which case, when (append-only by use)."""
+    """Who at the central office viewed or changed which case, when (append-only by use).
+
+    Lines about no one case (an account or a kiosk changed by an admin) have no `case_id`.
+    """
 
     __tablename__ = "desk_audit"
 
@@ -186,3 +196,91 @@ class DeskAudit(db.Model):
     # Empty for what concerns no one case: a search, a petitioner's page.
     case_id: Mapped[str | None] = mapped_column(String(36), index=True)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ProgressLookup(db.Model):
+    """One lookup allowed on the public progress page, kept a minute to limit each address.
+
+    In the database, not in a process's memory, so every worker of the office app counts
+    the same lookups.
+    """
+
+    __tablename__ = "progress_lookup"
+    __table_args__ = (Index("ix_progress_lookup_address_at", "address", "at"),)
+
+    id: Mapped[int] = mapped_column(BigSerial, primary_key=True, autoincrement=True)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime, nullable=False, index=True)
+
+
+class Supervision(db.Model):
+    """督办: one body charged with a forwarded or assigned case, its due date and its answer.
+
+    A case under joint supervision (联合督查) has one row per body, each answering
+    for itself. A supervision stays open until its body's answer is recorded.
+    """
+
+    __tablename__ = "supervision"
+    __table_args__ = (
+        UniqueConstraint("case_id", "body_name", name="uq_supervision_case_body"),
+        Index("ix_supervision_open_due", "due_on", postgresql_where=text("answered_on IS NULL"),
+              sqlite_where=text("answered_on IS NULL")),
+        Index("ix_supervision_open_body", "body_name", "due_on",
+              postgresql_where=text("answered_on IS NULL"), sqlite_where=text("answered_on IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    body_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    opened_on: Mapped[date] = mapped_column(Date, nullable=False)
+    opened_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+    reminders: Mapped[list[Reminder]] = relationship(back_populates="supervision",
+                                                     order_by="Reminder.id", lazy="selectin")
+
+
+class Reminder(db.Model):
+    """催办: a reminder sent to the supervised body, with its date and a note."""
+
+    __tablename__ = "supervision_reminder"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    supervision_id: Mapped[int] = mapped_column(ForeignKey("supervision.id"), nullable=False,
+                                                index=True)
+    sent_on: Mapped[date] = mapped_column(Date, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False)
+    sent_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    supervision: Mapped[Supervision] = relationship(back_populates="reminders")
+
+
+BODY_KEY = ("month", "kiosk_id", "category", "body_name")
+HALL_KEY = ("month", "kiosk_id", "category")
+
+
+def _tally(name: str, counts: tuple[str, ...], key: tuple[str, ...] = BODY_KEY, *,
+           delta: bool = False) -> Table:
+    """Counts per month, hall, category (and body). On PostgreSQL, triggers append each write's
+    change to the `_delta` table and central/figures.py folds those into the tallies."""
+    return Table(name, db.metadata,
+                 *(Column(column, Date if column == "month" else Text, primary_key=not delta,
+                          nullable=False, index=delta and column == "month") for column in key),
+                 *(Column(count, Integer, nullable=False, server_default="0") for count in counts))
+
+
+#: Cases by the month they were registered in: how many, concluded, concluded on time,
+#: replied in writing, asked for review (复查), and the petitioners' satisfaction.
+CASE_COUNTS = ("cases", "concluded", "on_time", "replied", "review_requested", "evaluated",
+               "satisfied", "fairly_satisfied", "dissatisfied")
+#: Visits by their day's month, and the people they brought (a group counts its size).
+VISIT_COUNTS = ("visits", "people")
+case_tally = _tally("case_tally", CASE_COUNTS)
+case_tally_delta = _tally("case_tally_delta", CASE_COUNTS, delta=True)
+visit_tally = _tally("visit_tally", VISIT_COUNTS)
+visit_tally_delta = _tally("visit_tally_delta", VISIT_COUNTS, delta=True)
+#: The same without the body: what every breakdown but the one by body reads (a twentieth the rows).
+case_hall_tally = _tally("case_hall_tally", CASE_COUNTS, HALL_KEY)
+visit_hall_tally = _tally("visit_hall_tally", VISIT_COUNTS, HALL_KEY)

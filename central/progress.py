@@ -3,51 +3,57 @@
 No sign-in and no personal data: only the status and the dates of the
 office's handling. An unknown code and a malformed one get the same answer,
 and each address may look up a limited number of codes per minute, so codes
-cannot be enumerated (they carry 50 random bits as well).
+cannot be enumerated (they carry 50 random bits as well). Behind a reverse
+proxy, CENTRAL_PROXIES makes `remote_addr` the visitor's address, not the proxy's.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+from datetime import datetime, timedelta
 
 from flask import Blueprint, current_app, render_template, request
+from sqlalchemy import delete, func, select, text
 
 from petition import lifecycle, querycode
+from petition.clock import utcnow_naive
 from petition.lifecycle import STATUS_LABELS
 
 from . import cases
+from .extensions import db
+from .models import ProgressLookup
 
 bp = Blueprint("progress", __name__)
+WINDOW = timedelta(seconds=60)
 
 
-class RateLimiter:
-    """At most `limit` events per address in any 60 seconds, in this process's memory.
+def allow(address: str, limit: int, now: datetime) -> bool:
+    """Whether `address` may look up one more code: fewer than `limit` allowed in the last minute.
 
-    Behind a reverse proxy, wrap the app in werkzeug's ProxyFix so that
-    `remote_addr` is the visitor's address, not the proxy's.
+    Counted in the database (`progress_lookup`), so the limit holds across every worker
+    process and restart. The check and the record are one transaction, serialised per
+    address: PostgreSQL by an advisory lock on the address, SQLite by its write lock,
+    which the first statement takes. Commits.
     """
-
-    def __init__(self):
-        self._seen: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, address: str, limit: int, now: float) -> bool:
-        with self._lock:
-            if len(self._seen) > 10_000:  # forget idle addresses rather than grow forever
-                self._seen = {a: q for a, q in self._seen.items() if q and q[-1] > now - 60}
-            recent = self._seen.setdefault(address, deque())
-            while recent and recent[0] <= now - 60:
-                recent.popleft()
-            if len(recent) >= limit:
-                return False
-            recent.append(now)
-            return True
+    address, since = address[:64], now - WINDOW
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:address, 7))"),
+                           {"address": address})
+    db.session.execute(delete(ProgressLookup).where(ProgressLookup.address == address,
+                                                    ProgressLookup.at <= since))
+    recent = db.session.scalar(select(func.count()).select_from(ProgressLookup).where(
+        ProgressLookup.address == address, ProgressLookup.at > since))
+    allowed = recent < limit
+    if allowed:
+        lookup = ProgressLookup(address=address, at=now)
+        db.session.add(lookup)
+        db.session.flush()
+        if lookup.id % 100 == 0:  # now and then, forget the addresses that went quiet
+            db.session.execute(delete(ProgressLookup).where(ProgressLookup.at <= since))
+    db.session.commit()
+    return allowed
 
 
 def init_app(app) -> None:
-    app.extensions["progress_limiter"] = RateLimiter()
     app.register_blueprint(bp)
 
 
@@ -56,9 +62,8 @@ def lookup():
     result, entered, status = None, "", 200
     if request.method == "POST":
         entered = (request.form.get("code") or "")[:64]
-        limiter: RateLimiter = current_app.extensions["progress_limiter"]
-        if not limiter.allow(request.remote_addr or "-", current_app.config[
-                "CENTRAL_PROGRESS_PER_MINUTE"], time.monotonic()):
+        if not allow(request.remote_addr or "-", current_app.config["CENTRAL_PROGRESS_PER_MINUTE"],
+                     utcnow_naive()):
             result, status = "limited", 429
         else:
             # A malformed code is looked up too (as nothing), so both answers take alike.

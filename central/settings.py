@@ -34,6 +34,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Days after the office closed a case before `flask --app central retention` removes "
             "its petitioner's personal fields; 0 keeps every record (the archive rules decide).",
             prefix="CENTRAL"),
+    Setting("OFFICE_NAME", "人大常委会信访办公室", str,
+            "The office's name, printed on its 督办单 and reports.", prefix="CENTRAL"),
+    Setting("PROXIES", 0, int,
+            "Reverse proxies in front of the office app; their X-Forwarded-For and -Proto give the "
+            "visitor's address and scheme.", prefix="CENTRAL"),
+    Setting("PDF_FONT", "", str,
+            "A Chinese TrueType font (.ttf/.ttc) for the office's PDFs; empty finds WenQuanYi Zen Hei.",
+            prefix="CENTRAL"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

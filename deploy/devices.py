@@ -38,7 +38,7 @@ class UsbId:
 
 
 def rule(usb: UsbId, link: str) -> str:
-    matches = [f'SUBSYSTEM=="tty"', f'ATTRS{{idVendor}}=="{usb.vendor}"',
+    matches = ['SUBSYSTEM=="tty"', f'ATTRS{{idVendor}}=="{usb.vendor}"',
                f'ATTRS{{idProduct}}=="{usb.product}"']
     if usb.serial:
         matches.append(f'ATTRS{{serial}}=="{usb.serial}"')

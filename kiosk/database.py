@@ -7,10 +7,10 @@ Every connection gets WAL (readers never block the writer), synchronous=FULL
 
 from __future__ import annotations
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from sqlalchemy import event
+
+from appkit import migrations
 
 from .extensions import db, migrate
 
@@ -32,20 +32,9 @@ def init_app(app: Flask) -> None:
         cursor.close()
 
 
-def shipped_heads() -> set[str]:
-    """The head revisions of the migrations that ship with this code (read once per app)."""
-    cache = current_app.extensions.setdefault("jiedai.migration_heads", {})
-    if "heads" not in cache:
-        script = ScriptDirectory.from_config(migrate.get_config())
-        cache["heads"] = set(script.get_heads())
-    return cache["heads"]
-
-
 def migration_heads() -> tuple[set[str], set[str]]:
     """(revisions applied to the database, head revisions shipped with the code)."""
-    with db.engine.connect() as connection:
-        applied = set(MigrationContext.configure(connection).get_current_heads())
-    return applied, shipped_heads()
+    return migrations.migration_heads(db.engine, migrate)
 
 
 def migrations_current() -> bool:

@@ -18,6 +18,9 @@ from kiosk.extensions import db
 from tests.support.apps import free_port, make_config
 from tests.support.staff import PASSWORD, sign_in
 
+# The office app's fixtures (central_app, central_client, postgres_central …), for every package.
+pytest_plugins = ["tests.support.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:

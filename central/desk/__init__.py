@@ -4,7 +4,9 @@ One module of views per page: signin (and the idle sign-out), cases (the
 list, paged by keyset with its filters in the URL, and a case's page with the
 office's steps), search (one box: query code, ID number, phone, part of a
 name), petitioners (one person across halls, and the same-matter link),
-kiosks. Every view and change of a case, and every search, is audited.
+kiosks; supervision (督查督办) and figures; admin (accounts and kiosks). Each
+view names the permission it needs (access.py, roles.py). Every view and change
+of a case, and every search, is audited.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "desk.login"
     login_manager.login_message = None
-    from . import cases, kiosks, petitioners, search, signin  # noqa: F401  (register their views on bp)
+    from . import (  # noqa: F401  (the guard, then the views register themselves on bp)
+        access, admin, cases, figures, kiosks, petitioners, search, signin, supervision)
 
     app.register_blueprint(bp)
 

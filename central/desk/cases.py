@@ -24,6 +24,8 @@ from ..extensions import db
 from ..operations import CentralError
 from . import bp, listing, operations
 from .forms import STEPS, step_forms
+from ..roles import Permission
+from .access import requires
 
 
 def today():
@@ -32,6 +34,7 @@ def today():
 
 @bp.get("/")
 @login_required
+@requires(Permission.LISTS)
 def cases():
     filters = listing.Filters.from_args(request.args)
     day = today()
@@ -62,12 +65,14 @@ def _case_page(case_id: str, forms: dict, status: int = 200):
 
 @bp.get("/case/<case_id>")
 @login_required
+@requires(Permission.CASES)
 def case(case_id: str):
     return _case_page(case_id[:36], step_forms())
 
 
 @bp.post("/case/<case_id>/<step>")
 @login_required
+@requires(Permission.CASES)
 def case_step(case_id: str, step: str):
     case_id = case_id[:36]
     if step not in STEPS:

@@ -8,9 +8,12 @@ from flask_login import login_required
 
 from .. import fleet
 from . import bp, operations
+from ..roles import Permission
+from .access import requires
 
 
 @bp.get("/kiosks")
 @login_required
+@requires(Permission.SYNC_STATUS)
 def kiosks():
     return render_template("desk/kiosks.html", overview=operations.kiosk_overview(), fleet=fleet)

@@ -21,6 +21,8 @@ from ..extensions import db
 from . import bp
 from .cases import today
 from .forms import SameMatterForm
+from ..roles import Permission
+from .access import requires
 
 
 def _history(person_id: str) -> petitioners.History:
@@ -32,6 +34,7 @@ def _history(person_id: str) -> petitioners.History:
 
 @bp.get("/petitioner/<person_id>")
 @login_required
+@requires(Permission.CASES)
 def petitioner(person_id: str):
     found = _history(person_id)
     audit.record(current_user.username, "petitioner", None, now=utcnow_naive(),
@@ -45,6 +48,7 @@ def petitioner(person_id: str):
 
 @bp.post("/petitioner/<person_id>/case/<case_id>/same-matter")
 @login_required
+@requires(Permission.CASES)
 def same_matter(person_id: str, case_id: str):
     found = _history(person_id)
     ids = [row.id for row in found.cases]

@@ -20,10 +20,13 @@ from ..extensions import db
 from . import bp, listing, searching
 from .cases import today
 from .forms import SearchForm
+from ..roles import Permission
+from .access import requires
 
 
 @bp.route("/search", methods=["GET", "POST"])
 @login_required
+@requires(Permission.CASES)
 def search():
     form = SearchForm()
     found, rows = None, []

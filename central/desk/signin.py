@@ -15,6 +15,7 @@ from petition.clock import utcnow_naive
 
 from . import accounts, bp
 from .forms import LoginForm
+from .access import open_view
 
 
 @bp.before_request
@@ -25,6 +26,7 @@ def _idle_sign_out():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@open_view
 def login():
     form = LoginForm()
     error = None
@@ -46,6 +48,7 @@ def login():
 
 @bp.post("/logout")
 @login_required
+@open_view
 def logout():
     logout_user()
     return redirect(url_for(".login"))

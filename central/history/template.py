@@ -23,6 +23,7 @@ from petition import lifecycle, querycode
 from petition.lifecycle import IllegalTransition, Owner
 from petition.vocabulary import SATISFACTION, SERVICES
 
+from ..cases import derived
 from . import vocabulary as words
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -165,9 +166,9 @@ def _new_case(kiosk_id: str, person_id: str, day: date, moment: datetime, today:
         "version": 1 + window_steps, "created_at": moment, "updated_at": moment}
     office = None
     if office_steps:
-        stage = lifecycle.stage(case)
+        # The status, due date, conclusion and on-time flag the office stores beside the facts.
         office = {**{name: getattr(case, name) for name in lifecycle.OFFICE_FACTS},
-                  "status": stage.status.value, "due_on": stage.due_on, "office_version": office_steps,
+                  **derived(vars(case)), "office_version": office_steps,
                   "office_updated_at": datetime.combine(office_day, OFFICE_HOUR)}
     return record, office
 

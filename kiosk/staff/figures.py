@@ -4,14 +4,12 @@ Counted from the visits of the period (Asia/Shanghai days): visits, people
 (a group visit counts its group size), by category, by disposition, by body
 concerned; of the cases those visits belong to, the share closed (办结率),
 the share of closed cases closed by their due date (按期办结率) and the
-satisfaction recorded. CSV cells that a spreadsheet would run as a formula
-are escaped.
+satisfaction recorded. The CSV export escapes cells a spreadsheet would run as
+a formula (appkit.export).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -77,21 +75,3 @@ def figures(start: date, end: date, *, kiosk_id: str | None = None) -> Figures:
             if case.satisfaction:
                 result.satisfaction[case.satisfaction] += 1
     return result
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A cell a spreadsheet shows as text: a leading = + - @ would make it a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_text(rows: list[list]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    # A BOM so Excel opens the Chinese text as UTF-8.
-    return "\ufeff" + buffer.getvalue()

@@ -6,6 +6,7 @@ from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from appkit.export import csv_text
 from petition.clock import local, local_date, utcnow
 from petition.privacy import mask_address, mask_id_number, mask_name, mask_phone
 from petition.lifecycle import STATUS_LABELS
@@ -15,7 +16,7 @@ from ..auth.routes import role_required
 from ..extensions import db
 from ..models import AuditEntry, Visit
 from . import bp
-from .figures import csv_text, figures, month_bounds
+from .figures import figures, month_bounds
 
 AUDIT_PAGE = 100
 # The log keeps full values; the page masks personal ones like any list does.

@@ -13,7 +13,6 @@ from sqlalchemy import select, text
 from kiosk import audit
 from kiosk.extensions import db
 from kiosk.maintenance import backup as backups
-from kiosk.maintenance import restore as restoring
 from kiosk.maintenance.cli import backup_now
 from kiosk.models import Person, SyncState, Visit
 from kiosk.sync_agent import agent

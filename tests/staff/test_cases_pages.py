@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from appkit.export import csv_text, safe_cell
 from kiosk.cases import states
 from kiosk.extensions import db
 from kiosk.models import AuditEntry, Case, Visit
-from kiosk.staff.figures import csv_text, safe_cell
 from petition.clock import local_date, utcnow
 from tests.support.staff import take_tickets
 from tests.support.touchscreen import csrf_token

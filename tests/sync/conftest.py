@@ -4,35 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.apps import free_port, unavailable
-from tests.support.central import Server, make_central, postgres_database, register_kiosk
-from tests.support.postgres import available as postgres_available
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def central_database(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'central.sqlite3'}"
-        return
-    if not postgres_available():
-        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
-    with postgres_database() as url:
-        yield url
-
-
-@pytest.fixture
-def central_app(central_database, tmp_path):
-    app = make_central(tmp_path / "central-instance", central_database)
-    yield app
-    from central.extensions import db
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def central_client(central_app):
-    return central_app.test_client()
+from tests.support.apps import free_port
+from tests.support.central import Server, register_kiosk
 
 
 @pytest.fixture
@@ -46,20 +19,6 @@ def central_server(central_app):
     server = Server(central_app, free_port()).start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def postgres_central(tmp_path):
-    """A central app on PostgreSQL only, for what SQLite cannot show (concurrent writers)."""
-    if not postgres_available():
-        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
-    with postgres_database() as url:
-        app = make_central(tmp_path / "central-pg", url)
-        yield app
-        from central.extensions import db
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture

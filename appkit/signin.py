@@ -1,39 +1,105 @@
 """Sign-in rules shared by the kiosk's staff console and the central office's case desk.
 
-Repeated failed sign-ins lock an account from that address for a while,
-counted in each app's own database table (so a restart does not reset
-them); a signed-in page left alone too long is signed out at its next
-request. Each app passes its own session, failure model and settings.
+- Repeated failed sign-ins lock an account from that address for a while,
+  and many failures from one address, whatever the names tried, refuse every
+  sign-in from there for the same while. Both are counted in each app's own
+  database table (a restart does not reset them) and checked before any
+  password is hashed, so a flood of made-up names costs a query each, not an
+  argon2 hash (appkit.passwords also bounds how many hashes run at once).
+- Every session cookie carries the user's `session_token` besides their id
+  (`session_id`); signing out, disabling the user or setting a new password
+  draws a new token, which ends every session of that user, in every browser,
+  even a cookie copied before. Signing in starts from an empty session.
+- A signed-in page left alone too long is signed out at its next request.
+
+Each app passes its own database session, failure model, user lookup and settings.
 """
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from flask import session
 from flask_login import current_user, logout_user
 from sqlalchemy import delete, func, select
 
+from . import passwords
+
+
+class SignInRefused(Exception):
+    """Signing in failed: `reason` is "wrong" (name or password), "locked" (this account from
+    this address, or this address altogether) or "busy" (too many sign-ins being checked)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+    @property
+    def locked(self) -> bool:
+        return self.reason == "locked"
+
+
+# --- sessions that end everywhere ---------------------------------------------------------
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def session_id(user_id: Any, token: str) -> str:
+    """What Flask-Login keeps in the session cookie for a user: their id and session token."""
+    return f"{user_id}:{token}"
+
+
+def load_session_user(value: str, find: Callable[[str], Any]) -> Any:
+    """The user a session cookie names, or None when the user is gone or disabled, or the
+    cookie's token is not the user's current one (signed out, disabled, password changed)."""
+    user_id, _, token = (value or "").partition(":")
+    if not token:
+        return None
+    user = find(user_id)
+    if user is None or not user.active or not user.session_token:
+        return None
+    return user if hmac.compare_digest(user.session_token.encode(), token.encode()) else None
+
+
+def end_sessions(user) -> None:
+    """End every session of `user`, in every browser (the caller commits)."""
+    user.session_token = new_session_token()
+
+
+# --- failed sign-ins ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class SignInLock:
-    """`failure` is a model with `username`, `address` and `at` columns."""
+    """`failure` is a model with `username`, `address` and `at` columns.
+
+    `attempts` failures for one name from one address lock that name from there;
+    `address_attempts` failures from one address, whatever the names, lock that address.
+    """
 
     db_session: Any
     failure: type
     attempts: int
     minutes: int
+    address_attempts: int = 20
 
     def _since(self, now: datetime) -> datetime:
         return now - timedelta(minutes=self.minutes)
 
     def is_locked(self, username: str, address: str, now: datetime) -> bool:
         model = self.failure
+        recent = model.at > self._since(now)
+        from_address = self.db_session.scalar(
+            select(func.count()).select_from(model).where(model.address == address, recent))
+        if from_address >= self.address_attempts:
+            return True
         failures = self.db_session.scalar(
             select(func.count()).select_from(model).where(
-                model.username == username, model.address == address, model.at > self._since(now)))
+                model.username == username, model.address == address, recent))
         return failures >= self.attempts
 
     def failed(self, username: str, address: str, now: datetime) -> bool:
@@ -50,6 +116,28 @@ class SignInLock:
         model = self.failure
         self.db_session.execute(delete(model).where(model.username == username,
                                                     model.address == address))
+
+    def authenticate(self, username: str, password: str, *, address: str, now: datetime,
+                     find: Callable[[str], Any]) -> Any:
+        """The user `find(username)` if the password is theirs, they are active and nothing is
+        locked; else SignInRefused. Commits (the failure, or a stronger hash and a token)."""
+        username, address = (username or "").strip()[:64], (address or "unknown")[:64]
+        if self.is_locked(username, address, now):
+            raise SignInRefused("locked")
+        user = find(username)
+        try:
+            matches = passwords.check(user.password_hash if user else None, password)
+        except passwords.Busy:
+            raise SignInRefused("busy") from None
+        if not (matches and user.active):
+            raise SignInRefused("locked" if self.failed(username, address, now) else "wrong")
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+        if not user.session_token:  # an account from before session tokens
+            user.session_token = new_session_token()
+        self.succeeded(username, address)
+        self.db_session.commit()
+        return user
 
 
 def idle_signed_out(key: str, minutes: int, now: datetime, *, passive: bool = False) -> bool:
@@ -72,3 +160,9 @@ def idle_signed_out(key: str, minutes: int, now: datetime, *, passive: bool = Fa
 
 def mark_active(key: str, now: datetime) -> None:
     session[key] = now.timestamp()
+
+
+def fresh_session() -> None:
+    """Start a signed-in session from nothing: what the browser carried before signing in
+    (another visitor's leftovers, a fixed session) does not carry over."""
+    session.clear()

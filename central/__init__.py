@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from appkit import settings as declared
-from appkit.security import secure_headers
+from appkit.security import deploy, secure_headers
 
 from . import settings
 
@@ -71,7 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     babel.init_app(app, locale_selector=_locale)
     app.jinja_env.globals.update(html_lang=lambda: str(get_locale()).replace("_", "-"))
-    # CSP self only, no-store, nosniff, as on the kiosk; errors as JSON.
+    # Behind its proxies, HTTPS or not; CSP self only, no-store, nosniff, as on the kiosk.
+    deploy(app, trusted_proxies=app.config["CENTRAL_TRUSTED_PROXIES"], https=app.config["CENTRAL_HTTPS"])
     app.after_request(secure_headers)
     app.register_error_handler(HTTPException, _http_error)
     cli.init_app(app)

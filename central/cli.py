@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from appkit.signin import end_sessions
 from petition import lifecycle
 from petition.clock import utcnow_naive
 from petition.vocabulary import SATISFACTION
@@ -106,6 +107,7 @@ def staff_add(username: str, name: str, password: str):
         user = StaffUser(username=username, created_at=utcnow_naive(), display_name=name, password_hash="")
         db.session.add(user)
     user.display_name, user.active, user.password_hash = name, True, hash_password(password)
+    end_sessions(user)  # a new password signs out every session made with the old one
     db.session.commit()
     click.echo(f"desk user {username} can sign in at /desk/login")
 
@@ -119,5 +121,6 @@ def staff_disable(username: str):
     if user is None:
         raise click.ClickException(f"no desk user {username!r}")
     user.active = False
+    end_sessions(user)
     db.session.commit()
-    click.echo(f"desk user {username} disabled")
+    click.echo(f"desk user {username} disabled (signed out everywhere)")

@@ -18,6 +18,7 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from appkit.signin import session_id
 from sync import protocol
 
 from .extensions import db
@@ -64,6 +65,23 @@ case = _mirror(
 
 MIRRORS: dict[str, Table] = {"person": person, "case": case, "visit": visit,
                              "group_representative": group_representative, "material": material}
+
+
+class DeletedRow(db.Model):
+    """A tombstone: a row its kiosk deleted, with the version it had, kept for good.
+
+    A push of that row at or below this version changes nothing, so a request
+    that arrives late (held by a proxy, retried by a client that gave up on it)
+    can never bring a deleted representative, material or case back.
+    """
+
+    __tablename__ = "deleted_row"
+
+    table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 
 class Kiosk(db.Model):
@@ -122,7 +140,8 @@ class DeskSignInFailure(db.Model):
     """A failed sign-in to the desk, kept so repeated failures lock the account from that address."""
 
     __tablename__ = "desk_sign_in_failure"
-    __table_args__ = (Index("ix_desk_sign_in_failure_lookup", "username", "address", "at"),)
+    __table_args__ = (Index("ix_desk_sign_in_failure_lookup", "username", "address", "at"),
+                      Index("ix_desk_sign_in_failure_address", "address", "at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), nullable=False)
@@ -141,10 +160,16 @@ class StaffUser(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    # Part of every session cookie of this user (appkit.signin.SessionToken): drawn anew at
+    # sign-out, disabling and a new password, which ends every session made before.
+    session_token: Mapped[str] = mapped_column(String(64), nullable=False, default="", server_default="")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        return session_id(self.id, self.session_token)
 
 
 class DeskAudit(db.Model):

@@ -25,11 +25,19 @@ from .models import MIRRORS, Kiosk, SeenNonce
 
 
 class CentralError(Exception):
-    """An expected refusal, turned into a JSON error by the API."""
+    """An expected refusal, turned into a JSON error by the API; `refused` names the records of a
+    batch that were refused (sync.protocol.Refusal), so the kiosk can hold them aside."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, *, refused: list | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.refused = refused or []
+
+    def as_json(self) -> dict:
+        answer = {"error": self.code, "message": self.message}
+        if self.refused:
+            answer["refused"] = [refusal.as_json() for refusal in self.refused]
+        return answer
 
 
 # --- kiosks and credentials --------------------------------------------------------------

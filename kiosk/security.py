@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from appkit.security import secure_headers
+from appkit.security import deploy, secure_headers
 
 
 def init_app(app: Flask) -> None:
+    deploy(app, trusted_proxies=app.config["KIOSK_TRUSTED_PROXIES"], https=app.config["KIOSK_HTTPS"])
     app.after_request(secure_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

@@ -22,10 +22,14 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Iterable, Iterator
+
+from petition import limits, text
+from petition.vocabulary import MAX_GROUP_SIZE, MAX_REPRESENTATIVES
 
 API_PREFIX = "/sync/v1"
 PUSH_PATH = f"{API_PREFIX}/push"
@@ -43,65 +47,121 @@ HEADER_SIGNATURE = "X-Jiedai-Signature"
 # Column kinds, so both ends turn JSON back into the same Python values.
 STR, INT, BOOL, DATE, DATETIME = "str", "int", "bool", "date", "datetime"
 
-# The kiosk-owned columns of each synced table, in push order. The kiosk's
+#: Integers travel into 32-bit columns (PostgreSQL `integer`): 0 ≤ n < 2³¹ unless a field says less.
+INT_LIMIT = 2 ** 31
+#: Dates and times a record may carry: anything else is a broken clock or a forged record.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+#: The deepest JSON a push may be: the body, its records, a record (whose values are scalars).
+MAX_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Field:
+    """One pushed field: its kind and its rules (petition.text's for text).
+
+    `max_length` is the kiosk's column; `multiline` text may hold line breaks;
+    integers lie in [low, high]; a `required` field may not be null or missing
+    (it identifies the record, or the office's mirror cannot store it empty).
+    """
+
+    kind: str
+    required: bool = False
+    max_length: int | None = None
+    multiline: bool = False
+    low: int = 0
+    high: int = INT_LIMIT - 1
+
+
+def _text(length: int, required: bool = False) -> Field:
+    return Field(STR, required, max_length=length)
+
+
+def _long_text() -> Field:
+    return Field(STR, max_length=text.LONG_TEXT, multiline=True)
+
+
+def _int(low: int = 0, high: int = INT_LIMIT - 1, required: bool = False) -> Field:
+    return Field(INT, required, low=low, high=high)
+
+
+_ID, _KIOSK = _text(36, required=True), _text(64, required=True)
+_REF = _text(36)
+_BOOL, _DATE, _MOMENT = Field(BOOL), Field(DATE), Field(DATETIME)
+# Required: what identifies a record and what the office's mirror cannot store empty.
+_VERSIONED = {"version": _int(1, required=True), "created_at": Field(DATETIME, True),
+              "updated_at": Field(DATETIME, True)}
+
+# The kiosk-owned columns of each synced table, in push order, with their rules. The kiosk's
 # idempotency keys and print jobs stay on the kiosk: they mean nothing centrally.
-TABLES: dict[str, dict[str, str]] = {
+RULES: dict[str, dict[str, Field]] = {
     "person": {
-        "id": STR, "kiosk_id": STR, "name": STR, "gender": STR, "id_number": STR,
-        "phone": STR, "address": STR, "is_deputy": BOOL,
-        "version": INT, "created_at": DATETIME, "updated_at": DATETIME,
+        "id": _ID, "kiosk_id": _KIOSK, "name": _text(50), "gender": _text(10),
+        "id_number": _text(18), "phone": _text(20), "address": _text(200), "is_deputy": _BOOL,
+        **_VERSIONED,
     },
     "case": {
-        "id": STR, "kiosk_id": STR, "person_id": STR, "category": STR, "body_name": STR,
-        "matter": STR, "request": STR, "registered_on": DATE,
-        "urgent": BOOL, "joint_supervision": BOOL,
+        "id": _ID, "kiosk_id": _KIOSK, "person_id": _REF, "category": _text(20),
+        "body_name": _text(100), "matter": _long_text(), "request": _long_text(),
+        "registered_on": _DATE, "urgent": _BOOL, "joint_supervision": _BOOL,
         # What the window decided and recorded (the kiosk owns it; petition.lifecycle's window
         # steps). The case's status is derived by each side from the facts, never sent.
-        "disposition": STR, "decided_on": DATE, "extension_days": INT, "extension_reason": STR,
-        "forwarded_to": STR, "assigned_to": STR, "assigned_due_on": DATE,
-        "not_accepted_reason": STR, "proper_channel": STR, "result": STR, "closed_on": DATE,
-        "satisfaction": STR,
-        "version": INT, "created_at": DATETIME, "updated_at": DATETIME,
+        "disposition": _text(20), "decided_on": _DATE,
+        "extension_days": _int(0, limits.MAX_EXTENSION_DAYS), "extension_reason": _long_text(),
+        "forwarded_to": _text(100), "assigned_to": _text(100), "assigned_due_on": _DATE,
+        "not_accepted_reason": _long_text(), "proper_channel": _long_text(), "result": _long_text(),
+        "closed_on": _DATE, "satisfaction": _text(20),
+        **_VERSIONED,
     },
     "visit": {
-        "id": STR, "kiosk_id": STR, "service": STR, "service_day": DATE, "ticket_seq": INT,
-        "ticket_number": STR, "query_code": STR, "status": STR, "person_id": STR,
-        "case_id": STR, "category": STR, "body_name": STR, "group_size": INT,
-        "representative_count": INT, "locale": STR,
-        "window": INT, "called_at": DATETIME, "received_by": STR,
-        "version": INT, "created_at": DATETIME, "updated_at": DATETIME,
+        "id": _ID, "kiosk_id": _KIOSK, "service": _text(20), "service_day": _DATE,
+        "ticket_seq": _int(1), "ticket_number": _text(10), "query_code": _text(10),
+        "status": _text(20), "person_id": _REF, "case_id": _REF, "category": _text(20),
+        "body_name": _text(100), "group_size": _int(1, MAX_GROUP_SIZE),
+        "representative_count": _int(0, MAX_REPRESENTATIVES), "locale": _text(20),
+        "window": _int(1, 99), "called_at": _MOMENT, "received_by": _text(64),
+        **_VERSIONED,
     },
     # No kiosk_id of its own on the kiosk: the central app stamps the signed-in kiosk.
     "group_representative": {
-        "id": STR, "visit_id": STR, "position": INT, "name": STR, "id_number": STR,
-        "phone": STR, "version": INT, "created_at": DATETIME, "updated_at": DATETIME,
+        "id": _ID, "visit_id": _REF, "position": _int(1, MAX_REPRESENTATIVES), "name": _text(50),
+        "id_number": _text(18), "phone": _text(20), **_VERSIONED,
     },
     # Materials handed over at the window (材料); like representatives, stamped centrally.
     "material": {
-        "id": STR, "visit_id": STR, "position": INT, "name": STR, "count": INT,
-        "version": INT, "created_at": DATETIME, "updated_at": DATETIME,
+        "id": _ID, "visit_id": _REF, "position": _int(1, 99), "name": _text(100),
+        "count": _int(1, 999), **_VERSIONED,
     },
 }
+
+# The same columns with their kinds only, as the mirrors and the agent's queries read them.
+TABLES: dict[str, dict[str, str]] = {
+    table: {column: rule.kind for column, rule in columns.items()} for table, columns in RULES.items()}
 
 # Rows the kiosk deleted (a representative or a material cleared at the window,
 # an undecided case merged into an earlier one as a repeat visit) travel as
 # records of this pseudo-table after the real ones, so the office deletes its
-# copy too: `id` is the deleted row's id, `table_name` its table.
+# copy too and keeps a tombstone: `id` is the deleted row's id, `table_name`
+# its table, `version` the row's version when it was deleted.
 DELETIONS = "deleted"
-DELETION_FIELDS: dict[str, str] = {"id": STR, "table_name": STR, "version": INT}
+DELETION_RULES: dict[str, Field] = {"id": _ID, "table_name": _text(32, True),
+                                    "version": _int(1, required=True)}
+DELETION_FIELDS: dict[str, str] = {column: rule.kind for column, rule in DELETION_RULES.items()}
+_SYNC_SEQ = _int(1, required=True)
 
 # Every kind of record a push may carry: the mirrored tables, then deletions.
 FIELDS: dict[str, dict[str, str]] = {**TABLES, DELETIONS: DELETION_FIELDS}
+ALL_RULES: dict[str, dict[str, Field]] = {**RULES, DELETIONS: DELETION_RULES}
 
 # The office's facts of a case (petition.lifecycle's office steps), as the change feed carries
 # them back to the kiosk, with the office's own version of them.
-OFFICE_CASE_FIELDS: dict[str, str] = {
-    "reply_text": STR, "replied_on": DATE, "office_closed_on": DATE,
-    "review_requested_on": DATE, "review_decided_on": DATE, "review_result": STR,
-    "reexam_requested_on": DATE, "reexam_decided_on": DATE, "reexam_result": STR,
-    "evaluation": STR, "evaluated_on": DATE,
-    "office_version": INT, "office_updated_at": DATETIME,
+OFFICE_CASE_RULES: dict[str, Field] = {
+    "reply_text": _long_text(), "replied_on": _DATE, "office_closed_on": _DATE,
+    "review_requested_on": _DATE, "review_decided_on": _DATE, "review_result": _long_text(),
+    "reexam_requested_on": _DATE, "reexam_decided_on": _DATE, "reexam_result": _long_text(),
+    "evaluation": _text(20), "evaluated_on": _DATE,
+    "office_version": _int(0, required=True), "office_updated_at": _MOMENT,
 }
+OFFICE_CASE_FIELDS: dict[str, str] = {name: rule.kind for name, rule in OFFICE_CASE_RULES.items()}
 
 
 class ProtocolError(ValueError):
@@ -149,9 +209,42 @@ def decode_value(kind: str, value: Any) -> Any:
             if moment.tzinfo is not None:
                 moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
             return moment
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: year 1 at UTC+5, say
         pass
-    raise ProtocolError("bad_record", f"a {kind} was expected, got {value!r}")
+    raise ProtocolError("bad_value", f"a {kind} was expected, got {shown(value)}")
+
+
+def shown(value: Any) -> str:
+    """A value in a message: short, and with its invisible characters visible."""
+    shown = ascii(value) if isinstance(value, str) else repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def check_value(rule: Field, value: Any) -> Any:
+    """A field's JSON value as Python, checked against its rule; ProtocolError naming the problem."""
+    if value is None:
+        if rule.required:
+            raise ProtocolError("missing", "is required")
+        return None
+    # Text and numbers as they are (the common case, kept cheap for ingest).
+    if not ((rule.kind == STR and type(value) is str) or (rule.kind == INT and type(value) is int)):
+        value = decode_value(rule.kind, value)
+    if rule.kind == STR:
+        found = text.problem(value, rule.max_length, multiline=rule.multiline)
+        if found is not None:
+            code, position = found
+            where = (f"has {position} characters, at most {rule.max_length}" if code == text.TOO_LONG
+                     else f"has a {code.replace('_', ' ')} at character {position}")
+            raise ProtocolError(code, where)
+    elif rule.kind == INT:
+        if not rule.low <= value <= rule.high:
+            raise ProtocolError("out_of_range", f"is {value}, not between {rule.low} and {rule.high}")
+    elif rule.kind in (DATE, DATETIME):
+        day = value.date() if rule.kind == DATETIME else value
+        if not EARLIEST <= day <= LATEST:
+            raise ProtocolError("out_of_range", f"is {value.isoformat()}, not between "
+                                                f"{EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return value
 
 
 def encode_row(table: str, row: dict[str, Any], sync_seq: int) -> dict[str, Any]:
@@ -161,21 +254,65 @@ def encode_row(table: str, row: dict[str, Any], sync_seq: int) -> dict[str, Any]
     return record
 
 
-def decode_row(table: str, record: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Refusal:
+    """Why one record of a batch is refused: which record (its id and change number, when it
+    has readable ones), which field, and why. The kiosk holds such a record aside for staff."""
+
+    table: str
+    id: str | None
+    sync_seq: int | None
+    field: str
+    code: str
+    message: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"table": self.table, "id": self.id, "sync_seq": self.sync_seq, "field": self.field,
+                "code": self.code, "message": self.message}
+
+    @classmethod
+    def from_json(cls, item: Any) -> Refusal | None:
+        """A refusal as the office names it, or None when it names no record of a batch."""
+        if not isinstance(item, dict) or type(item.get("sync_seq")) is not int:
+            return None
+        return cls(str(item.get("table", "")), item.get("id") if isinstance(item.get("id"), str) else None,
+                   item["sync_seq"], str(item.get("field", ""))[:64], str(item.get("code", ""))[:32],
+                   str(item.get("message", ""))[:300])
+
+
+def check_record(table: str, record: Any) -> tuple[dict[str, Any] | None, Refusal | None]:
+    """(the record as a row, None) when every field keeps its rule, else (None, why not).
+
+    The kiosk checks each record before it sends it, the office each one it receives: one set
+    of rules at both ends.
+    """
     if not isinstance(record, dict):
-        raise ProtocolError("bad_record", f"a {table} record must be an object")
-    row = {}
-    for column, kind in FIELDS[table].items():
-        value = record.get(column)
-        # Text and numbers pass as they are (the common case, kept cheap for ingest).
-        if value is None or (kind == STR and type(value) is str) or (kind == INT and type(value) is int):
-            row[column] = value
-        else:
-            row[column] = decode_value(kind, value)
-    row["sync_seq"] = decode_value(INT, record.get("sync_seq"))
-    for required in ("id", "version", "sync_seq"):
-        if row[required] is None:
-            raise ProtocolError("bad_record", f"a {table} record lacks {required}")
+        return None, Refusal(table, None, None, "", "bad_record", f"a {table} record must be an object")
+    for key, value in record.items():
+        if isinstance(value, (dict, list)):  # a record is one level of scalars (MAX_DEPTH)
+            return None, Refusal(table, None, None, str(key)[:64], "too_deep",
+                                 f"a {table} record holds scalars only, not {type(value).__name__}s")
+    raw_id, raw_seq = record.get("id"), record.get("sync_seq")
+    record_id = raw_id if isinstance(raw_id, str) and len(raw_id) <= 36 else None
+    seq = raw_seq if type(raw_seq) is int and 0 < raw_seq < INT_LIMIT else None
+    row: dict[str, Any] = {}
+    for column, rule in (*ALL_RULES[table].items(), ("sync_seq", _SYNC_SEQ)):
+        try:
+            row[column] = check_value(rule, record.get(column))
+        except ProtocolError as error:
+            return None, Refusal(table, record_id, seq, column, error.code,
+                                 f"{table} {record_id or '?'}: {column} {error.message}")
+    if table == DELETIONS and row["table_name"] not in TABLES:
+        return None, Refusal(table, record_id, seq, "table_name", "bad_value",
+                             f"a deletion names unknown table {shown(row['table_name'])}")
+    return row, None
+
+
+def decode_row(table: str, record: Any) -> dict[str, Any]:
+    """A record as a row, or the ProtocolError of its first broken field."""
+    row, refusal = check_record(table, record)
+    if refusal is not None:
+        raise ProtocolError("bad_record", refusal.message)
     return row
 
 
@@ -228,7 +365,8 @@ def pack_batch(kiosk_id: str, batch: Batch) -> bytes:
 
 
 def unpack(body: bytes, *, gzipped: bool, limit: int = 8 * MAX_BATCH_BYTES) -> Any:
-    """Parse a (gzip) JSON body; refuse a body that inflates past `limit` (a zip bomb)."""
+    """Parse a (gzip) JSON body; refuse a body that inflates past `limit` (a zip bomb) or nests
+    past what the parser can follow (records themselves are checked to hold scalars only)."""
     try:
         if gzipped:
             with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
@@ -238,29 +376,40 @@ def unpack(body: bytes, *, gzipped: bool, limit: int = 8 * MAX_BATCH_BYTES) -> A
         else:
             raw = body
         return json.loads(raw.decode("utf-8"))
-    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except RecursionError as error:  # thousands of nested brackets: refused, not a crash
+        raise ProtocolError("too_deep", f"the JSON nests deeper than a batch ({MAX_DEPTH} levels)") \
+            from error
+    except (OSError, EOFError, ValueError) as error:  # ValueError: bad UTF-8, bad JSON, huge ints
+        if isinstance(error, ProtocolError):
+            raise
         raise ProtocolError("bad_body", f"the body is not {'gzip ' if gzipped else ''}JSON: "
-                                        f"{error}") from error
+                                        f"{shown(str(error))}") from error
 
 
-def parse_push(payload: Any) -> tuple[str, str, list[dict[str, Any]]]:
-    """(kiosk_id, table, decoded rows) of a push body, or a ProtocolError."""
+def parse_push(payload: Any) -> tuple[Any, str, list[dict[str, Any]], list[Refusal]]:
+    """(kiosk_id, table, rows, refusals) of a push body; a ProtocolError when it is no batch.
+
+    Every record is checked: `refusals` names each broken one (the batch is then refused
+    whole, so nothing of it is written); `rows` are the others.
+    """
     if not isinstance(payload, dict):
         raise ProtocolError("bad_body", "the batch must be a JSON object")
     table = payload.get("table")
     records = payload.get("records")
-    if table not in FIELDS:
-        raise ProtocolError("bad_table", f"unknown table {table!r}; one of {sorted(FIELDS)}")
+    if not isinstance(table, str) or table not in FIELDS:
+        raise ProtocolError("bad_table", f"unknown table {shown(table)}; one of {sorted(FIELDS)}")
     if not isinstance(records, list) or not records:
         raise ProtocolError("bad_body", "records must be a non-empty list")
     if len(records) > MAX_BATCH_RECORDS:
         raise ProtocolError("too_large", f"at most {MAX_BATCH_RECORDS} records per batch")
-    rows = [decode_row(table, record) for record in records]
-    if table == DELETIONS:
-        for row in rows:
-            if row["table_name"] not in TABLES:
-                raise ProtocolError("bad_record", f"a deletion names unknown table {row['table_name']!r}")
-    return payload.get("kiosk_id"), table, rows
+    rows, refusals = [], []
+    for record in records:
+        row, refusal = check_record(table, record)
+        if refusal is None:
+            rows.append(row)
+        else:
+            refusals.append(refusal)
+    return payload.get("kiosk_id"), table, rows, refusals
 
 
 # --- signing ------------------------------------------------------------------------------
@@ -290,13 +439,20 @@ def sign(kiosk_id: str, key: str, method: str, path: str, body: bytes, *, now: f
     }
 
 
+# What signed headers look like: ASCII digits and hex only (int() would take other scripts'
+# digits, and compare_digest refuses non-ASCII text).
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_NONCE = re.compile(r"[0-9A-Za-z_-]{16,64}")
+_HEX = re.compile(r"[0-9a-f]{64}")
+
+
 def check_signature(key: str, method: str, path: str, headers: dict[str, str], body: bytes, *,
                     now: float, max_skew: int = MAX_SKEW_SECONDS) -> str:
     """Verify a request's signature and clock; return its nonce (the caller checks reuse)."""
     timestamp = headers.get(HEADER_TIMESTAMP, "")
     nonce = headers.get(HEADER_NONCE, "")
     given = headers.get(HEADER_SIGNATURE, "")
-    if not timestamp.isdigit() or not (16 <= len(nonce) <= 64) or not given:
+    if not (_TIMESTAMP.fullmatch(timestamp) and _NONCE.fullmatch(nonce) and _HEX.fullmatch(given)):
         raise ProtocolError("unsigned", "the request lacks a timestamp, nonce or signature")
     expected = signature(key, method, path, timestamp, nonce, body)
     if not hmac.compare_digest(expected, given):

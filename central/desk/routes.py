@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from petition import lifecycle
 from petition.clock import local_date, utcnow_naive
@@ -42,11 +42,12 @@ def login():
             user = accounts.authenticate(form.username.data, form.password.data,
                                          address=request.remote_addr, now=utcnow_naive())
         except accounts.SignInRefused as refused:
-            error = (_("Too many failed sign-ins: this account is locked from here for a while.")
+            error = (_("Many sign-ins are being checked at this moment; please try again.")
+                     if refused.reason == "busy" else
+                     _("Too many failed sign-ins: this account is locked from here for a while.")
                      if refused.locked else _("The user name or password is not right."))
         else:
-            login_user(user)
-            accounts.signed_in(now)
+            accounts.sign_in(user, now)
             return redirect(url_for(".cases"))
     return render_template("desk/login.html", form=form, error=error,
                            idle=request.args.get("idle") == "1"), 200 if not error else 401
@@ -55,7 +56,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    accounts.sign_out()
     return redirect(url_for(".login"))
 
 

@@ -56,6 +56,9 @@ def desk(central_app):
     signed_in = client.post("/desk/login", data={"csrf_token": client.csrf, "username": "li",
                                                  "password": PASSWORD})
     assert signed_in.status_code == 302
+    # Signing in starts a fresh session, with a token of its own for the forms.
+    page = client.get("/desk/kiosks").get_data(as_text=True)
+    client.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     return client
 
 

@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from appkit import settings as declared
-from appkit.security import deploy, secure_headers
+from appkit.security import deploy, refuse_nul, secure_headers
 
 from . import settings
 
@@ -73,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(html_lang=lambda: str(get_locale()).replace("_", "-"))
     # Behind its proxies, HTTPS or not; CSP self only, no-store, nosniff, as on the kiosk.
     deploy(app, trusted_proxies=app.config["CENTRAL_TRUSTED_PROXIES"], https=app.config["CENTRAL_HTTPS"])
+    app.before_request(refuse_nul)
     app.after_request(secure_headers)
     app.register_error_handler(HTTPException, _http_error)
     cli.init_app(app)

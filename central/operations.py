@@ -73,10 +73,12 @@ def revoke_kiosk(kiosk_id: str, *, now: datetime) -> bool:
 def authenticate(method: str, path: str, headers, body: bytes, *, now: datetime) -> Kiosk:
     """The kiosk that signed this request, or a CentralError saying why not."""
     kiosk_id = headers.get(protocol.HEADER_KIOSK, "")
-    kiosk = db.session.get(Kiosk, kiosk_id) if kiosk_id else None
+    # A kiosk id is 1 to 64 printable characters (`kiosk add`); anything else names no kiosk.
+    known = 0 < len(kiosk_id) <= 64 and kiosk_id.isprintable()
+    kiosk = db.session.get(Kiosk, kiosk_id) if known else None
     if kiosk is None:
         raise CentralError(401, "unknown_kiosk",
-                           f"no kiosk {kiosk_id!r} is registered at the central office")
+                           f"no kiosk {protocol.shown(kiosk_id)} is registered at the central office")
     if not kiosk.active:
         raise CentralError(403, "revoked", f"the credential of kiosk {kiosk_id!r} was revoked")
     try:

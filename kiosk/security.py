@@ -12,11 +12,12 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from appkit.security import deploy, secure_headers
+from appkit.security import deploy, refuse_nul, secure_headers
 
 
 def init_app(app: Flask) -> None:
     deploy(app, trusted_proxies=app.config["KIOSK_TRUSTED_PROXIES"], https=app.config["KIOSK_HTTPS"])
+    app.before_request(refuse_nul)
     app.after_request(secure_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

@@ -5,11 +5,12 @@ CPU each). `check` takes the stored hash or None for an unknown name and
 spends the same time either way, so a wrong name cannot be told from a wrong
 password by the clock.
 
-At most `MAX_CONCURRENT` hashes run at once in a process: a flood of sign-ins
-then costs two cores' worth of hashing and 128 MiB at most, never all of the
-server's threads, memory and CPU, so the touch screen and the progress page
-keep their speed. A sign-in that finds no free slot within `CHECK_WAIT_S` is
-told to try again (`Busy`) instead of holding a server thread in a queue.
+At most `MAX_CONCURRENT` hashes run at once in a process (one: argon2's four
+lanes already keep a kiosk's two cores busy): a flood of sign-ins then costs
+one hash's CPU and 64 MiB at most, never all of the server's threads, memory
+and CPU, so the touch screen and the progress page keep their speed. A
+sign-in that finds no free slot within `CHECK_WAIT_S` is told to try again
+(`Busy`) instead of holding a server thread in a queue.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from contextlib import contextmanager
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-MAX_CONCURRENT = 2
-CHECK_WAIT_S = 0.5
+MAX_CONCURRENT = 1
+CHECK_WAIT_S = 0.05
 HASH_WAIT_S = 30.0
 
 _hasher = PasswordHasher()

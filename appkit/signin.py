@@ -1,11 +1,12 @@
 """Sign-in rules shared by the kiosk's staff console and the central office's case desk.
 
 - Repeated failed sign-ins lock an account from that address for a while,
-  and many failures from one address, whatever the names tried, refuse every
-  sign-in from there for the same while. Both are counted in each app's own
-  database table (a restart does not reset them) and checked before any
-  password is hashed, so a flood of made-up names costs a query each, not an
-  argon2 hash (appkit.passwords also bounds how many hashes run at once).
+  counted in each app's own database table (a restart does not reset them).
+- Many failed sign-ins from one address, whatever the names tried, refuse
+  every sign-in from there for the same while (`address_limit`, with
+  Flask-Limiter in the process's memory). That check comes before anything
+  else, so a flood of made-up names costs a few hashes and then almost
+  nothing each; appkit.passwords also bounds how many hashes run at once.
 - Every session cookie carries the user's `session_token` besides their id
   (`session_id`); signing out, disabling the user or setting a new password
   draws a new token, which ends every session of that user, in every browser,
@@ -23,7 +24,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from flask import session
+from flask import Response, current_app, session
+from markupsafe import escape
+from flask_babel import lazy_gettext as _l
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 from sqlalchemy import delete, func, select
 
@@ -73,33 +78,47 @@ def end_sessions(user) -> None:
 
 # --- failed sign-ins ----------------------------------------------------------------------
 
+def address_limiter() -> Limiter:
+    """Each app's limiter (its extensions module makes one): by client address, in memory."""
+    return Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[],
+                   headers_enabled=False)
+
+
+def address_limit(limiter: Limiter, attempts_setting: str, minutes_setting: str):
+    """Decorate a sign-in view: `attempts_setting` failed sign-ins (any answer but the redirect
+    of a success) from one address in `minutes_setting` minutes refuse its next POSTs with 429,
+    before the form is even read."""
+    def refused(_limit) -> Response:
+        # A one-line page, not the app's error page: under a flood, refusing must cost next to
+        # nothing, so the touch screen's requests queued behind these stay fast.
+        message = _l("Too many failed sign-ins from this computer. Please wait %(minutes)d minutes.",
+                     minutes=current_app.config[minutes_setting])
+        return Response(f"<!doctype html><meta charset=utf-8><p>{escape(str(message))}</p>", 429,
+                        {"Cache-Control": "no-store"}, mimetype="text/html")
+
+    return limiter.limit(
+        lambda: f"{current_app.config[attempts_setting]} per {current_app.config[minutes_setting]} minutes",
+        methods=["POST"], deduct_when=lambda response: response.status_code != 302, on_breach=refused)
+
+
 @dataclass(frozen=True)
 class SignInLock:
-    """`failure` is a model with `username`, `address` and `at` columns.
-
-    `attempts` failures for one name from one address lock that name from there;
-    `address_attempts` failures from one address, whatever the names, lock that address.
-    """
+    """`failure` is a model with `username`, `address` and `at` columns: `attempts` failures
+    for one name from one address lock that name from there."""
 
     db_session: Any
     failure: type
     attempts: int
     minutes: int
-    address_attempts: int = 20
 
     def _since(self, now: datetime) -> datetime:
         return now - timedelta(minutes=self.minutes)
 
     def is_locked(self, username: str, address: str, now: datetime) -> bool:
         model = self.failure
-        recent = model.at > self._since(now)
-        from_address = self.db_session.scalar(
-            select(func.count()).select_from(model).where(model.address == address, recent))
-        if from_address >= self.address_attempts:
-            return True
         failures = self.db_session.scalar(
             select(func.count()).select_from(model).where(
-                model.username == username, model.address == address, recent))
+                model.username == username, model.address == address, model.at > self._since(now)))
         return failures >= self.attempts
 
     def failed(self, username: str, address: str, now: datetime) -> bool:
@@ -128,6 +147,9 @@ class SignInLock:
         try:
             matches = passwords.check(user.password_hash if user else None, password)
         except passwords.Busy:
+            # A failed attempt all the same (and its 429 counts for the address's limit too), so
+            # a flood reaches its lock after a handful of requests, not after as many hashes.
+            self.failed(username, address, now)
             raise SignInRefused("busy") from None
         if not (matches and user.active):
             raise SignInRefused("locked" if self.failed(username, address, now) else "wrong")

@@ -13,7 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-MODULES = ("bench.kiosk", "bench.printer", "bench.queue", "bench.sync", "bench.keyboard")
+MODULES = ("bench.kiosk", "bench.printer", "bench.queue", "bench.sync", "bench.keyboard",
+           "bench.hardening")
 OUTPUT = Path(__file__).resolve().parent.parent / "build" / "bench.json"
 
 

@@ -64,9 +64,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import cli, database, progress
     from .api import bp as api_bp
     from .desk import init_app as desk_init_app
-    from .extensions import babel, csrf, db, migrate
+    from .extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
+    limiter.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     babel.init_app(app, locale_selector=_locale)
@@ -94,4 +95,6 @@ def _locale() -> str:
 
 
 def _http_error(error: HTTPException):
+    if error.response is not None:  # an answer made already (the sign-in limit's short page)
+        return error.response
     return {"error": error.name.lower().replace(" ", "_"), "message": error.description}, error.code

@@ -140,8 +140,7 @@ class DeskSignInFailure(db.Model):
     """A failed sign-in to the desk, kept so repeated failures lock the account from that address."""
 
     __tablename__ = "desk_sign_in_failure"
-    __table_args__ = (Index("ix_desk_sign_in_failure_lookup", "username", "address", "at"),
-                      Index("ix_desk_sign_in_failure_address", "address", "at"))
+    __table_args__ = (Index("ix_desk_sign_in_failure_lookup", "username", "address", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -30,7 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Failed sign-ins that lock a desk account from that address.", prefix="CENTRAL"),
     Setting("SIGN_IN_LOCK_MINUTES", 15, int,
             "How long those failures count and the lock lasts.", prefix="CENTRAL"),
-    Setting("SIGN_IN_ADDRESS_ATTEMPTS", 20, int,
+    Setting("SIGN_IN_ADDRESS_ATTEMPTS", 10, int,
             "Failed desk sign-ins from one address, whatever the names tried, that refuse every "
             "sign-in from there for the lock time.", prefix="CENTRAL"),
     Setting("TRUSTED_PROXIES", 0, int,

@@ -37,6 +37,8 @@ def _csrf_error(error: CSRFError):
 
 
 def _http_error(error: HTTPException):
+    if error.response is not None:  # an answer made already (the sign-in limit's short page)
+        return error.response
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return {"error": error.name, "status": error.code}, error.code
     messages = {

@@ -64,7 +64,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Failed sign-ins from one address that lock that account from that address."),
     Setting("SIGN_IN_LOCK_MINUTES", 15, int,
             "How long those failed sign-ins count, and so how long the lock lasts."),
-    Setting("SIGN_IN_ADDRESS_ATTEMPTS", 20, int,
+    Setting("SIGN_IN_ADDRESS_ATTEMPTS", 10, int,
             "Failed sign-ins from one address, whatever the names tried, that refuse every "
             "sign-in from there for the lock time."),
     Setting("TRUSTED_PROXIES", 0, int,

@@ -3,7 +3,7 @@
 Five failed sign-ins (CENTRAL_SIGN_IN_ATTEMPTS) lock that account from that
 address for 15 minutes (CENTRAL_SIGN_IN_LOCK_MINUTES), and
 CENTRAL_SIGN_IN_ADDRESS_ATTEMPTS failures from one address, whatever the
-names, lock that address; a desk left alone for CENTRAL_STAFF_IDLE_MINUTES is
+names, lock that address (the limit on the login view); a desk left alone for CENTRAL_STAFF_IDLE_MINUTES is
 signed out at its next request. Signing in starts a fresh session; signing
 out, disabling a user or a new password ends the user's sessions everywhere.
 """
@@ -29,7 +29,7 @@ __all__ = ["SignInRefused"]
 def _lock() -> SignInLock:
     config = current_app.config
     return SignInLock(db.session, DeskSignInFailure, config["CENTRAL_SIGN_IN_ATTEMPTS"],
-                      config["CENTRAL_SIGN_IN_LOCK_MINUTES"], config["CENTRAL_SIGN_IN_ADDRESS_ATTEMPTS"])
+                      config["CENTRAL_SIGN_IN_LOCK_MINUTES"])
 
 
 def _find(username: str) -> StaffUser | None:

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from appkit.signin import address_limit
 from petition import lifecycle
 from petition.clock import local_date, utcnow_naive
 from petition.lifecycle import STATUS_LABELS
@@ -15,7 +16,7 @@ from petition.vocabulary import CATEGORIES, DISPOSITIONS, SATISFACTION
 
 from .. import audit
 from .. import cases as office_cases
-from ..extensions import db
+from ..extensions import db, limiter
 from ..operations import CentralError
 from . import accounts, bp, operations
 from .forms import STEPS, LoginForm, step_forms
@@ -33,6 +34,7 @@ def _idle_sign_out():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@address_limit(limiter, "CENTRAL_SIGN_IN_ADDRESS_ATTEMPTS", "CENTRAL_SIGN_IN_LOCK_MINUTES")
 def login():
     form = LoginForm()
     error = None

@@ -3,7 +3,8 @@
 Five failed sign-ins for one account from one address within
 KIOSK_SIGN_IN_LOCK_MINUTES lock that account from that address until the
 oldest of them is older than that; KIOSK_SIGN_IN_ADDRESS_ATTEMPTS failures
-from one address, whatever the names, lock that address (appkit.signin). The
+from one address, whatever the names, lock that address (appkit.signin's
+address limit, on the sign-in view). The
 failures are rows in the database, so a restart of the kiosk does not reset
 the count, and every waitress thread sees the same count. An unknown name is
 counted and answered exactly like a wrong password, so the form does not
@@ -63,7 +64,7 @@ def create_user(username: str, password: str, role: str) -> StaffUser:
 def _lock() -> SignInLock:
     config = current_app.config
     return SignInLock(db.session, SignInFailure, config["KIOSK_SIGN_IN_ATTEMPTS"],
-                      config["KIOSK_SIGN_IN_LOCK_MINUTES"], config["KIOSK_SIGN_IN_ADDRESS_ATTEMPTS"])
+                      config["KIOSK_SIGN_IN_LOCK_MINUTES"])
 
 
 def is_locked(username: str, address: str, now: datetime) -> bool:

@@ -5,8 +5,7 @@
 - the delete triggers record the deleted row's own version (they recorded 1), so the office's
   tombstone covers every copy the kiosk ever sent;
 - `staff_user.session_token`: part of every console session cookie, drawn anew at sign-out, on
-  disabling and on a new password;
-- an index of failed sign-ins by address, for the per-address limit whatever the user name.
+  disabling and on a new password.
 
 Revision ID: 0008_hardening
 Revises: 0005_case_lifecycle
@@ -50,11 +49,9 @@ def upgrade():
     with op.batch_alter_table("staff_user") as batch_op:
         batch_op.add_column(sa.Column("session_token", sa.String(length=64), nullable=False,
                                       server_default=""))
-    op.create_index("ix_sign_in_failure_address", "sign_in_failure", ["address", "at"])
 
 
 def downgrade():
-    op.drop_index("ix_sign_in_failure_address", table_name="sign_in_failure")
     with op.batch_alter_table("staff_user") as batch_op:
         batch_op.drop_column("session_token")
     _delete_triggers("1")

@@ -1,9 +1,8 @@
-"""Tombstones of deleted rows, desk sessions that end everywhere, failed sign-ins per address.
+"""Tombstones of deleted rows, desk sessions that end everywhere.
 
 - `deleted_row`: every row a kiosk deleted, with its version, so a late push never brings it back;
 - `staff_user.session_token`: part of every desk session cookie, drawn anew at sign-out, on
-  disabling and on a new password (existing users get one at their next sign-in);
-- an index of failed sign-ins by address, for the per-address limit whatever the user name.
+  disabling and on a new password (existing users get one at their next sign-in).
 
 Revision ID: 0006_hardening
 Revises: 0005_case_lifecycle
@@ -30,11 +29,9 @@ def upgrade():
     with op.batch_alter_table("staff_user") as batch_op:
         batch_op.add_column(sa.Column("session_token", sa.String(length=64), nullable=False,
                                       server_default=""))
-    op.create_index("ix_desk_sign_in_failure_address", "desk_sign_in_failure", ["address", "at"])
 
 
 def downgrade():
-    op.drop_index("ix_desk_sign_in_failure_address", table_name="desk_sign_in_failure")
     with op.batch_alter_table("staff_user") as batch_op:
         batch_op.drop_column("session_token")
     op.drop_table("deleted_row")

@@ -105,8 +105,10 @@ def authenticate(method: str, path: str, headers, body: bytes, *, now: datetime)
 def note_error(kiosk_id: str, message: str, *, now: datetime) -> None:
     """Remember a refused request on the kiosk's row, for the case desk's per-kiosk view."""
     db.session.rollback()
+    # Printable only: a message may quote what a kiosk sent, and PostgreSQL refuses a NUL.
+    message = "".join(char if char.isprintable() else "?" for char in message[:500])
     db.session.execute(update(Kiosk).where(Kiosk.id == kiosk_id)
-                       .values(last_error=message[:500], last_error_at=now))
+                       .values(last_error=message, last_error_at=now))
     db.session.commit()
 
 

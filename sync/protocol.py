@@ -102,7 +102,8 @@ RULES: dict[str, dict[str, Field]] = {
     "case": {
         "id": _ID, "kiosk_id": _KIOSK, "person_id": _REF, "category": _text(20),
         "body_name": _text(100), "matter": _long_text(), "request": _long_text(),
-        "registered_on": _DATE, "urgent": _BOOL, "joint_supervision": _BOOL,
+        # Required: the case's stage (petition.lifecycle) is derived from it as it arrives.
+        "registered_on": Field(DATE, True), "urgent": _BOOL, "joint_supervision": _BOOL,
         # What the window decided and recorded (the kiosk owns it; petition.lifecycle's window
         # steps). The case's status is derived by each side from the facts, never sent.
         "disposition": _text(20), "decided_on": _DATE,
@@ -293,7 +294,8 @@ def check_record(table: str, record: Any) -> tuple[dict[str, Any] | None, Refusa
             return None, Refusal(table, None, None, str(key)[:64], "too_deep",
                                  f"a {table} record holds scalars only, not {type(value).__name__}s")
     raw_id, raw_seq = record.get("id"), record.get("sync_seq")
-    record_id = raw_id if isinstance(raw_id, str) and len(raw_id) <= 36 else None
+    # The id to name the record by, only when it is clean text itself (it goes into messages).
+    record_id = raw_id if isinstance(raw_id, str) and text.problem(raw_id, 36) is None else None
     seq = raw_seq if type(raw_seq) is int and 0 < raw_seq < INT_LIMIT else None
     row: dict[str, Any] = {}
     for column, rule in (*ALL_RULES[table].items(), ("sync_seq", _SYNC_SEQ)):
@@ -305,6 +307,10 @@ def check_record(table: str, record: Any) -> tuple[dict[str, Any] | None, Refusa
     if table == DELETIONS and row["table_name"] not in TABLES:
         return None, Refusal(table, record_id, seq, "table_name", "bad_value",
                              f"a deletion names unknown table {shown(row['table_name'])}")
+    if table == "case" and row["disposition"] is not None and row["decided_on"] is None:
+        # Every window decision records its day (petition.lifecycle); due dates count from it.
+        return None, Refusal(table, record_id, seq, "decided_on", "missing",
+                             f"case {record_id}: decided_on is required once the case is decided")
     return row, None
 
 

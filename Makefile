@@ -9,15 +9,18 @@ FLASK := $(VENV)/bin/flask
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CATALOGS := $(wildcard kiosk/translations/*/LC_MESSAGES/messages.po central/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
-RUN_DEBS := fonts-noto-cjk fonts-wqy-zenhei
-TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+RUN_DEBS := fonts-noto-cjk fonts-wqy-zenhei espeak-ng
+# cage, for `systemd-analyze verify` of the touch screen's unit; sox measures the spoken call.
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils cage sox
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run central test test-fast lint bench install debs-run debs-test translations extract clean
+.PHONY: run central test test-fast lint bench install debs-run debs-test translations extract clean \
+	install-kiosk uninstall-kiosk upgrade-kiosk upgrade-office
 
 run: install debs-run
 	$(FLASK) --app kiosk db upgrade
+	$(FLASK) --app kiosk speech build
 	$(PY) run.py --host $(HOST) --port $(PORT)
 
 central: install
@@ -53,6 +56,20 @@ $(STAMP): pyproject.toml
 
 %.mo: %.po $(STAMP)
 	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@
+
+# A kiosk PC in the field, as root from this checkout (deploy/ needs only Python's standard
+# library, so these work before any virtualenv exists). See the README's "Installing a kiosk".
+install-kiosk:
+	$(PYTHON) -m deploy install $(DEPLOY_ARGS)
+
+uninstall-kiosk:
+	$(PYTHON) -m deploy uninstall
+
+upgrade-kiosk:
+	$(PYTHON) -m deploy upgrade
+
+upgrade-office:
+	$(PYTHON) -m deploy upgrade-office $(DEPLOY_ARGS)
 
 # Debian packages, installed only when missing (root, or sudo when not root).
 debs-run:

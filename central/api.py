@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from petition.clock import utcnow_naive
 from sync import protocol
 
-from . import feed, ingest, operations
+from . import feed, fleet, ingest, operations, recovery
 from .operations import CentralError
 
 bp = Blueprint("sync_api", __name__, url_prefix=protocol.API_PREFIX)
@@ -76,6 +76,32 @@ def changes():
     limit = min(request.args.get("limit", type=int) or current_app.config["CENTRAL_PULL_LIMIT"],
                 current_app.config["CENTRAL_PULL_LIMIT"])
     return feed.changes_after(kiosk.id, request.args.get("after"), max(limit, 1), now=utcnow_naive())
+
+
+@bp.post("/acknowledged")
+def acknowledged():
+    """What the office holds of this kiosk's records, for a kiosk restored from a backup."""
+    body = request.get_data(cache=False)
+    kiosk = _authenticate(body)
+    try:
+        question = recovery.parse_question(
+            body, gzipped=request.headers.get("Content-Encoding") == "gzip")
+        return recovery.acknowledged(kiosk.id, question)
+    except recovery.QuestionError as error:
+        raise CentralError(400, "bad_question", str(error)) from error
+
+
+@bp.post("/health")
+def health():
+    """The kiosk's health summary (printer, reader, disk, backup), sent with each sync."""
+    body = request.get_data(cache=False)
+    kiosk = _authenticate(body)
+    try:
+        summary = protocol.unpack(body, gzipped=request.headers.get("Content-Encoding") == "gzip")
+        fleet.note_health(kiosk.id, summary, now=utcnow_naive())
+    except (protocol.ProtocolError, ValueError) as error:
+        raise CentralError(400, "bad_health", str(error)) from error
+    return {"stored": True}
 
 
 @bp.get("/time")

@@ -12,7 +12,7 @@ from petition import lifecycle
 from petition.clock import utcnow_naive
 from petition.vocabulary import SATISFACTION
 
-from . import cases
+from . import cases, fleet
 from .extensions import db
 from .models import Kiosk
 from .operations import CentralError, add_kiosk, records_held, revoke_kiosk
@@ -22,6 +22,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(kiosk_group)
     app.cli.add_command(case_group)
     app.cli.add_command(staff_group)
+    from .history import demo_history
+    from .retention import retention_command
+
+    app.cli.add_command(retention_command)
+    app.cli.add_command(demo_history)
 
 
 kiosk_group = AppGroup("kiosk", help="Kiosks allowed to sync, and their credentials.")
@@ -56,6 +61,7 @@ def kiosk_list():
         click.echo(f"{kiosk.id:<16} {'active ' if kiosk.active else 'revoked'} {kiosk.name}  "
                    f"last push {kiosk.last_push_at or '-'}  last pull {kiosk.last_pull_at or '-'}  "
                    f"records {sum(held.values())}  last error {kiosk.last_error or '-'}")
+        click.echo(f"{'':<16} {fleet.line(kiosk)}")
 
 
 case_group = AppGroup("case", help="The office's handling of cases.")

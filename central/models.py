@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Index, Integer, String, Table, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from appkit.signin import session_id
@@ -30,14 +30,13 @@ _TYPES = {protocol.STR: Text, protocol.INT: Integer, protocol.BOOL: Boolean,
 BigSerial = BigInteger().with_variant(Integer, "sqlite")
 
 
-def _mirror(name: str, *extra: Column) -> Table:
+def _mirror(name: str, *extra: Column, indexed: tuple[str, ...] = ("query_code", "kiosk_id")) -> Table:
     columns = [Column("id", String(36), primary_key=True)]
     for column, kind in protocol.TABLES[name].items():
         if column == "id":
             continue
         nullable = column not in ("version", "kiosk_id", "created_at", "updated_at")
-        columns.append(Column(column, _TYPES[kind], nullable=nullable,
-                              index=column in ("query_code", "kiosk_id")))
+        columns.append(Column(column, _TYPES[kind], nullable=nullable, index=column in indexed))
     if "kiosk_id" not in protocol.TABLES[name]:
         columns.append(Column("kiosk_id", Text, nullable=False, index=True))
     columns += [Column("sync_seq", BigInteger, nullable=False),
@@ -45,8 +44,20 @@ def _mirror(name: str, *extra: Column) -> Table:
     return Table(name, db.metadata, *columns, *extra)
 
 
-person = _mirror("person")
-visit = _mirror("visit")
+#: A petitioner (信访人) across halls: the same ID number, or without one the same phone and
+#: name. An expression index (migration 0008) serves it; central/petitioners.py queries it.
+PETITIONER_KEY_SQL = "COALESCE(NULLIF(id_number, ''), phone || ' ' || name)"
+
+person = _mirror(
+    "person",
+    Index("ix_person_petitioner", text(PETITIONER_KEY_SQL)),
+    Index("ix_person_phone", "phone"),
+    # A name's two-character grams (PostgreSQL's jiedai_name_grams, migration 0008): finds a
+    # part of a Chinese name, which pg_trgm's three-character grams cannot.
+    Index("ix_person_name_grams", func.jiedai_name_grams(text("name")), postgresql_using="gin")
+    .ddl_if(dialect="postgresql"),
+)
+visit = _mirror("visit", Index("ix_visit_case_id", "case_id"), Index("ix_visit_person_id", "person_id"))
 group_representative = _mirror("group_representative")
 material = _mirror("material")
 case = _mirror(
@@ -61,6 +72,19 @@ case = _mirror(
     Column("office_version", Integer, nullable=False, server_default="0"),
     Column("office_updated_at", DateTime),
     Index("ix_case_status_due_on", "status", "due_on"),
+    # The desk's list, newest first by keyset (registered_on, id), alone or after one filter.
+    Index("ix_case_registered", "registered_on", "id"),
+    Index("ix_case_kiosk_registered", "kiosk_id", "registered_on", "id"),
+    Index("ix_case_status_registered", "status", "registered_on", "id"),
+    Index("ix_case_body_registered", "body_name", "registered_on", "id"),
+    Index("ix_case_joint_registered", "registered_on", "id", postgresql_where=text("joint_supervision"),
+          sqlite_where=text("joint_supervision")),
+    Index("ix_case_due", "due_on", "id", postgresql_where=text("due_on IS NOT NULL"),
+          sqlite_where=text("due_on IS NOT NULL")),
+    Index("ix_case_person_id", "person_id"),
+    Index("ix_case_same_matter_as", "same_matter_as", postgresql_where=text("same_matter_as IS NOT NULL"),
+          sqlite_where=text("same_matter_as IS NOT NULL")),
+    indexed=("query_code",),
 )
 
 MIRRORS: dict[str, Table] = {"person": person, "case": case, "visit": visit,
@@ -105,6 +129,9 @@ class Kiosk(db.Model):
     last_pull_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The kiosk's last health summary (JSON, central/fleet.py), sent with each sync.
+    health: Mapped[str | None] = mapped_column(Text)
+    health_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class SeenNonce(db.Model):
@@ -180,5 +207,6 @@ class DeskAudit(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     actor: Mapped[str] = mapped_column(String(64), nullable=False)
     action: Mapped[str] = mapped_column(String(32), nullable=False)
-    case_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    # Empty for what concerns no one case: a search, a petitioner's page.
+    case_id: Mapped[str | None] = mapped_column(String(36), index=True)
     detail: Mapped[str | None] = mapped_column(Text)

@@ -39,6 +39,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HTTPS", False, parse_bool,
             "The desk and the progress page are served over HTTPS (behind a TLS proxy): session "
             "cookies are then sent over HTTPS only (Secure).", prefix="CENTRAL"),
+    Setting("RETENTION_CLOSED_DAYS", 0, int,
+            "Days after the office closed a case before `flask --app central retention` removes "
+            "its petitioner's personal fields; 0 keeps every record (the archive rules decide).",
+            prefix="CENTRAL"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

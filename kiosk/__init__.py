@@ -56,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             app.config["KIOSK_DATABASE_URL"] or f"sqlite:///{instance / 'kiosk.sqlite3'}")
 
-    from . import auth, cli, database, i18n, security
+    from . import auth, cli, database, i18n, maintenance, security
     from .extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -68,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     cli.init_app(app)
     auth.init_app(app)
+    maintenance.init_app(app)
 
     from .display import bp as display_bp
     from .health import bp as health_bp
@@ -94,9 +95,11 @@ def start_background_work(app: Flask) -> None:
     import threading
 
     from .ime.lookup import preload
+    from .maintenance import hold_server_lock
     from .printing.worker import worker
     from .sync_agent.background import background
 
+    hold_server_lock(app)  # a restore waits for the server to stop, and the server for it
     worker(app).start()
     # A moment after start, so parsing it does not delay the first requests (cold start).
     timer = threading.Timer(3.0, preload, args=(app.logger,))

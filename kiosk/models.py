@@ -86,6 +86,8 @@ class Person(Versioned, db.Model):
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     address: Mapped[str | None] = mapped_column(String(200))
     is_deputy: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Set when retention removed the personal fields (kiosk/maintenance/retention.py).
+    personal_data_removed_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Case(Versioned, db.Model):
@@ -143,6 +145,9 @@ class Case(Versioned, db.Model):
     reexam_result: Mapped[str | None] = mapped_column(Text)
     evaluation: Mapped[str | None] = mapped_column(String(20))
     evaluated_on: Mapped[date | None] = mapped_column(Date)
+    # The office's word that this is the same matter as an earlier case (同一事项), and which.
+    same_matter_as: Mapped[str | None] = mapped_column(Text)
+    same_matter_summary: Mapped[str | None] = mapped_column(Text)
     office_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
                                                 server_default="0")
     office_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -274,6 +279,7 @@ class GroupRepresentative(Versioned, db.Model):
     name: Mapped[str | None] = mapped_column(String(50))
     id_number: Mapped[str | None] = mapped_column(String(18))
     phone: Mapped[str | None] = mapped_column(String(20))
+    personal_data_removed_on: Mapped[date | None] = mapped_column(Date)
 
     visit: Mapped[Visit] = relationship(back_populates="representatives")
 

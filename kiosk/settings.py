@@ -85,6 +85,31 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SYNC_WINDOW", "01:00-05:00", window_setting,
             "Nightly sync window in Asia/Shanghai time; each kiosk picks its own minute in it."),
     Setting("SYNC_BATCH_RECORDS", 500, int, "Records per push batch (at most 500; batches also stop at 1 MB)."),
+    Setting("BACKUP_DIR", "", str,
+            "Folder for the database backups (a second disk or a USB stick); empty means backups/ "
+            "in the instance folder."),
+    Setting("BACKUP_KEEP_DAILY", 7, int,
+            "Backups kept: the newest of each of the last N days that have one."),
+    Setting("BACKUP_KEEP_WEEKLY", 4, int,
+            "Backups kept besides: the newest of each of the last N weeks that have one."),
+    Setting("BACKUP_MAX_AGE_HOURS", 36, int,
+            "A last backup older than this is reported as stopped (console, /healthz, the office)."),
+    Setting("SETTINGS_FILE", "", str,
+            "The settings file the install wrote (/etc/jiedai/kiosk.env); backed up beside the "
+            "instance secret."),
+    Setting("RETENTION_DAYS", 90, int,
+            "Days after the office closed a case before its petitioner's name, ID number, phone "
+            "and address are removed from this kiosk."),
+    Setting("PRINT_PREVIEW_DAYS", 30, int,
+            "Days print previews (instance/prints) are kept."),
+    Setting("LOG_DAYS", 90, int,
+            "Days log files in instance/logs (upgrade and restore reports) are kept."),
+    Setting("DISK_LOW_MB", 500, int,
+            "Free space on the database's disk below which the console shows a warning."),
+    Setting("SPEECH_DIR", "", str,
+            "Folder of the display's spoken clips (请, 号, 到, 窗口, digits, letters as WAV); empty "
+            "means speech/ in the instance folder. Recorded files dropped there replace the "
+            "generated ones."),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

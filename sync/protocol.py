@@ -34,6 +34,8 @@ from petition.vocabulary import MAX_GROUP_SIZE, MAX_REPRESENTATIVES
 API_PREFIX = "/sync/v1"
 PUSH_PATH = f"{API_PREFIX}/push"
 CHANGES_PATH = f"{API_PREFIX}/changes"
+ACKNOWLEDGED_PATH = f"{API_PREFIX}/acknowledged"  # what the office holds, after a kiosk's restore
+HEALTH_PATH = f"{API_PREFIX}/health"  # the kiosk's health summary, sent with each sync
 
 MAX_BATCH_RECORDS = 500
 MAX_BATCH_BYTES = 1024 * 1024
@@ -160,6 +162,9 @@ OFFICE_CASE_RULES: dict[str, Field] = {
     "review_requested_on": _DATE, "review_decided_on": _DATE, "review_result": _long_text(),
     "reexam_requested_on": _DATE, "reexam_decided_on": _DATE, "reexam_result": _long_text(),
     "evaluation": _text(20), "evaluated_on": _DATE,
+    # The office's word that this case is the same matter as an earlier one (同一事项), and a
+    # line saying which (hall and day), since the kiosk cannot see other halls' cases.
+    "same_matter_as": _text(36), "same_matter_summary": _long_text(),
     "office_version": _int(0, required=True), "office_updated_at": _MOMENT,
 }
 OFFICE_CASE_FIELDS: dict[str, str] = {name: rule.kind for name, rule in OFFICE_CASE_RULES.items()}

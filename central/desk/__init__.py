@@ -1,9 +1,10 @@
 """The case desk (案件办理台) for the central office's signed-in staff.
 
-Every kiosk's cases, filtered by kiosk, status, category and due date; the
-overdue and joint-supervision lists; a case's handling status and reply,
-which flow back to the kiosk on its next sync; and, per kiosk, the last sync,
-the records held and the last error. Every view and change of a case is audited.
+One module of views per page: signin (and the idle sign-out), cases (the
+list, paged by keyset with its filters in the URL, and a case's page with the
+office's steps), search (one box: query code, ID number, phone, part of a
+name), petitioners (one person across halls, and the same-matter link),
+kiosks. Every view and change of a case, and every search, is audited.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "desk.login"
     login_manager.login_message = None
-    from . import routes  # noqa: F401  (registers the views on bp)
+    from . import cases, kiosks, petitioners, search, signin  # noqa: F401  (register their views on bp)
 
     app.register_blueprint(bp)
 

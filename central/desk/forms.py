@@ -55,3 +55,15 @@ STEPS = {
 
 def step_forms() -> dict[str, FlaskForm]:
     return {name: form_class(prefix=name) for name, (form_class, _args) in STEPS.items()}
+
+
+class SearchForm(FlaskForm):
+    """The one search box; posted, so an ID number or phone never lands in a URL or a log."""
+
+    q = StringField(_l("Query code, ID number, phone or name"), validators=[DataRequired(), Length(max=64)])
+
+
+class SameMatterForm(FlaskForm):
+    """Which earlier case of the petitioner this case is the same matter as (empty: none)."""
+
+    earlier = SelectField(_l("Same matter as"), choices=[], validate_choice=True)

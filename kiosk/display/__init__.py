@@ -20,6 +20,8 @@ bp = Blueprint("display", __name__)
 POLL_MS = 500
 # What the display says for a call; spoken in Chinese whatever the screens' language.
 ANNOUNCEMENT = "请{ticket}号到{window}号窗口"
+# Where the display fetches that sentence as audio ({ticket}, {window} filled in by display.js).
+SAY_URL = "/display/say/{ticket}/{window}.wav"
 
 
 def _start_of_today(now: datetime) -> datetime:
@@ -41,7 +43,29 @@ def _call(call) -> dict | None:
 @bp.get("/display")
 def display():
     return render_template("display/display.html", windows=current_app.config["KIOSK_WINDOWS"],
-                           poll_ms=POLL_MS, announcement=ANNOUNCEMENT)
+                           poll_ms=POLL_MS, announcement=ANNOUNCEMENT,
+                           say_url=SAY_URL)
+
+
+@bp.get("/display/say/<ticket>/<int:window>.wav")
+def say(ticket: str, window: int):
+    """请{ticket}号到{window}号窗口 as one WAV, joined from the speech clips (kiosk/speech)."""
+    from flask import abort
+
+    from ..speech import SpeechUnavailable, clips_folder, render, tokens
+
+    if window > current_app.config["KIOSK_WINDOWS"]:
+        abort(404)
+    try:
+        audio = render(clips_folder(), tokens(ticket, window))
+    except ValueError:
+        abort(404)
+    except SpeechUnavailable:
+        abort(404)  # the display falls back to the browser's voice
+    response = make_response(audio)
+    response.headers["Content-Type"] = "audio/wav"
+    response.headers["Cache-Control"] = "max-age=3600"
+    return response
 
 
 @bp.get("/display/calls.json")

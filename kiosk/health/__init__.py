@@ -1,4 +1,5 @@
-"""`GET /healthz`: is the database reachable, are the migrations current."""
+"""`GET /healthz`: is the database reachable, are the migrations current; and the kiosk's
+health summary (printer, card reader, disk, last backup: kiosk/maintenance/health.py)."""
 
 from flask import Blueprint, current_app
 from sqlalchemy import text
@@ -30,4 +31,7 @@ def healthz():
         sync = sync_status()
         report["sync"] = {key: sync[key] for key in
                           ("configured", "last_success_at", "last_error", "backlog")}
+        from ..maintenance.health import summary
+
+        report.update({key: value for key, value in summary().items() if key != "kiosk_id"})
     return report, 200 if current else 503

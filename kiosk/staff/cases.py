@@ -64,8 +64,11 @@ def _render(case: Case, forms: dict, status: int = 200):
     visits = db.session.scalars(select(Visit).where(Visit.case_id == case.id)
                                 .order_by(Visit.created_at)).all()
     today = local_date(now)
+    # The office may name an earlier case of this hall, or of another it alone can see.
+    same_matter = db.session.get(Case, case.same_matter_as) if case.same_matter_as else None
     return render_template(
         "staff/case.html", case=case, person=case.person, visits=visits, forms=forms,
+        same_matter=same_matter,
         allowed=states.allowed(case), lifecycle=lifecycle, case_status=STATUS_LABELS,
         satisfaction=SATISFACTION, categories=CATEGORIES, today=today,
         urgency=lifecycle.urgency(case.due_on, today), local=local), status

@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from kiosk.calling import operations as queue
@@ -20,8 +19,9 @@ from petition.vocabulary import CATEGORIES, MAX_REPRESENTATIVES, SERVICES
 from .. import audit
 from ..auth.routes import role_required
 from ..extensions import db
-from ..models import Body, Visit
+from ..models import Visit
 from ..printing.operations import latest_ticket_job
+from ..visits import bodies
 from ..visits import states as visit_states
 from . import bp, operations
 from .console import my_window
@@ -30,11 +30,7 @@ from .forms import ActionForm, LinkCaseForm, RegistrationForm, TransferForm
 
 def body_choices(keep: str | None = None) -> list[SelectChoice]:
     """The active bodies, plus `keep` (a hidden body an earlier entry chose)."""
-    names = db.session.scalars(select(Body.name).where(Body.active)
-                               .order_by(Body.sort_order, Body.name)).all()
-    if keep and keep not in names:
-        names.append(keep)
-    return [SelectChoice("", "—")] + [SelectChoice(name) for name in names]
+    return [SelectChoice("", "—")] + [SelectChoice(name) for name in bodies.active_names(keep)]
 
 
 def _form_data(visit: Visit) -> dict:

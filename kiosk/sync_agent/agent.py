@@ -39,6 +39,7 @@ from petition.clock import utcnow
 from sync import protocol
 
 from ..extensions import db
+from ..maintenance import health
 from ..models import Case, GroupRepresentative, Material, Person, SyncDeletion, SyncState, Visit
 from . import held
 from .client import Client, SyncError, configured  # noqa: F401  (the agent's API: agent.Client, …)
@@ -258,7 +259,9 @@ def _sync_once(app: Flask, client: Client | None) -> SyncResult:
                 result.pushed[name], result.applied[name] = push_table(
                     client, name, batch_records=batch_records)
             result.pulled = pull(client)
+            health.send(client, app)  # printer, reader, disk, backup: for the office's kiosk list
         except SyncError as error:
+            health.note_refusal(error)  # a refused clock is shown on the console
             _record_error(error.message)
             log.warning("sync failed: %s", error.message)
             raise

@@ -14,7 +14,6 @@ from datetime import datetime
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from petition import querycode
@@ -24,10 +23,10 @@ from printer.render import to_html
 
 from ..extensions import csrf, db
 from ..i18n import LOCALES
-from ..models import Body, Visit
+from ..models import Visit
 from ..printing.operations import latest_ticket_job, ticket_receipt
 from ..printing.worker import worker
-from ..visits import operations
+from ..visits import bodies, operations
 from . import bp, card_reading
 from . import progress as progress_rules
 from .drafts import drafts
@@ -182,9 +181,8 @@ def identity_card():
 
 
 def _body_choices() -> list[SelectChoice]:
-    names = db.session.scalars(
-        select(Body.name).where(Body.active).order_by(Body.sort_order, Body.name)).all()
-    return [SelectChoice("", _("Not sure: the window will help"))] + [SelectChoice(name) for name in names]
+    return [SelectChoice("", _("Not sure: the window will help"))] + [
+        SelectChoice(name) for name in bodies.active_names()]
 
 
 @bp.route("/matter", methods=["GET", "POST"])

@@ -8,13 +8,13 @@
   disabling and on a new password.
 
 Revision ID: 0008_hardening
-Revises: 0005_case_lifecycle
+Revises: 0007_retention
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_hardening"
-down_revision = "0005_case_lifecycle"
+down_revision = "0007_retention"
 branch_labels = None
 depends_on = None
 

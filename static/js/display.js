@@ -1,5 +1,6 @@
 /* The waiting-room display: poll the calls with an ETag, show them, announce new ones.
-   A chime, then "请A023号到3号窗口" through speechSynthesis (zh-CN). Calls seen on the
+   A chime, then "请A023号到3号窗口" played from the kiosk's speech clips
+   (/display/say/A023/3.wav), or through speechSynthesis (zh-CN) when it has none. Calls seen on the
    first load are shown but not announced. Autoplay on a kiosk TV needs Chromium's
    --autoplay-policy=no-user-gesture-required; without it the page offers a button. */
 (function () {
@@ -7,7 +8,7 @@
   var board = document.getElementById("board");
   if (!board) return;
   var url = board.dataset.url, poll = parseInt(board.dataset.poll, 10) || 500;
-  var say = board.dataset.say, chimeUrl = board.dataset.chime;
+  var say = board.dataset.say, sayUrl = board.dataset.sayUrl, chimeUrl = board.dataset.chime;
   var etag = null, lastId = null, queue = [], busy = false;
   var offline = document.getElementById("offline"), soundButton = document.getElementById("sound");
   var recent = document.getElementById("recent");
@@ -16,7 +17,7 @@
     return say.replace("{ticket}", call.ticket).replace("{window}", String(call.window));
   }
 
-  function speak(sentence) {
+  function synthesise(sentence) {
     if (!("speechSynthesis" in window)) return;
     var utterance = new SpeechSynthesisUtterance(sentence);
     utterance.lang = "zh-CN";
@@ -24,16 +25,36 @@
     window.speechSynthesis.speak(utterance);
   }
 
+  // The kiosk's own clips first (a bare system has no Chinese voice); the browser's voice
+  // only when the kiosk has none to offer.
+  function said(call, how) {
+    board.dataset.said = text(call);
+    board.dataset.saidBy = how;
+  }
+
+  function speak(call) {
+    var voice = new Audio(sayUrl.replace("{ticket}", encodeURIComponent(call.ticket))
+                                .replace("{window}", String(call.window)));
+    voice.addEventListener("playing", function () { said(call, "clips"); });
+    voice.addEventListener("error", function () { synthesise(text(call)); said(call, "browser"); });
+    var playing = voice.play();
+    if (playing && playing.catch) {
+      playing.catch(function (error) {
+        if (error && error.name === "NotAllowedError") { soundButton.hidden = false; }
+      });
+    }
+  }
+
   function next() {
     if (busy || !queue.length) return;
     busy = true;
-    var sentence = queue.shift(), done = false;
+    var call = queue.shift(), done = false;
     function after() {
       if (done) return;
       done = true;
-      speak(sentence);
-      // Leave room for the sentence before the next chime.
-      setTimeout(function () { busy = false; next(); }, 2500);
+      speak(call);
+      // Leave room for the sentence (about 3.5 s) before the next chime.
+      setTimeout(function () { busy = false; next(); }, 4000);
     }
     var chime = new Audio(chimeUrl);
     chime.addEventListener("ended", after);
@@ -80,7 +101,7 @@
     if (lastId !== null) {
       data.recent.filter(function (call) { return call.id > lastId; })
         .sort(function (a, b) { return a.id - b.id; })
-        .forEach(function (call) { queue.push(text(call)); });
+        .forEach(function (call) { queue.push(call); });
       next();
     }
     lastId = data.last_id;

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
 
+  // A long press or a right click opens no browser menu on a public touch screen.
+  document.addEventListener("contextmenu", function (event) { event.preventDefault(); });
+
   // The keypad types into the field last tapped; inputmode=none keeps any system keyboard
   // away. Letter keys show only for a field that takes letters (X of an ID number, a code).
   var LETTERS = { id: /^X$/, code: /^[A-Z]$/, digits: null };

@@ -61,3 +61,27 @@ def test_the_register_and_the_monthly_report_are_for_supervisors(receptionist, s
     monthly = supervisor.get("/staff/figures/monthly.pdf")
     assert monthly.mimetype == "application/pdf" and "统计" in pdf_text(monthly.data, tmp_path)
     assert supervisor.get("/staff/register.pdf?day=not-a-day").status_code == 404
+
+
+def test_a_notice_for_a_case_whose_registration_was_never_saved_is_refused_clearly(
+        app, receptionist, tmp_path):
+    [visit_id] = take_tickets(app, 1, name="欧阳小明")  # the matter was never written down
+    with app.app_context():
+        case_id = db.session.get(Visit, visit_id).case_id
+    page = receptionist.get(f"/staff/cases/{case_id}").get_data(as_text=True)
+    receptionist.post(f"/staff/cases/{case_id}/accept", data={"csrf_token": csrf_token(page)})
+    response = receptionist.get(f"/staff/cases/{case_id}/notice.pdf")
+    assert response.status_code == 302 and response.mimetype != "application/pdf"
+    shown = receptionist.get(response.headers["Location"]).get_data(as_text=True)
+    assert "出具告知书需要已保存的接谈登记" in shown
+
+
+def test_the_query_code_has_one_display_form_on_the_pdf_and_the_visit_page(
+        app, receptionist, visit_id, tmp_path):
+    with app.app_context():
+        code = db.session.get(Visit, visit_id).query_code
+    shown = f"{code[:5]}-{code[5:]}"
+    text = pdf_text(receptionist.get(f"/staff/visits/{visit_id}/receipt.pdf").data, tmp_path)
+    assert shown in text and code not in text.replace(shown, "")
+    page = receptionist.get(f"/staff/visits/{visit_id}").get_data(as_text=True)
+    assert shown in page and code not in page.replace(shown, "")

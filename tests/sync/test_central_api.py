@@ -12,7 +12,7 @@ from sqlalchemy import select
 from central.extensions import db
 from central import cases
 from sync import protocol
-from tests.support.central import KIOSK, NOW, accepted, case, person, pull, push, register_kiosk
+from tests.support.central import KIOSK, NOW, accepted, person, pull, push, register_kiosk
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ and the central migrations build exactly the central models."""
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime
 
@@ -18,9 +19,18 @@ from tests.support.central import KIOSK, accepted, push, register_kiosk
 NOW = datetime(2026, 11, 23, 12, 0)
 
 
+# SQLAlchemy cannot reflect SQLite's expression indexes (the petitioner key); Alembic then
+# leaves them out of the comparison on both sides, and compares every other index.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index",
+                            "ignore:autogenerate skipping metadata-specified expression-based index")
 def test_the_central_migrations_build_exactly_the_models(central_app):
     with central_app.app_context(), db.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), db.metadata) == []
+        diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    # PostgreSQL reflects an expression index in its own spelling (casts, parentheses).
+    spelling = lambda index: re.sub(r"::text|[()\s]", "", ",".join(map(str, index.expressions)))  # noqa: E731
+    removed = {d[1].name: spelling(d[1]) for d in diff if d[0] == "remove_index"}
+    respelled = {d[1].name for d in diff if d[0] == "add_index" and removed.get(d[1].name) == spelling(d[1])}
+    assert [d for d in diff if d[0] not in ("remove_index", "add_index") or d[1].name not in respelled] == []
 
 
 @pytest.mark.postgres

@@ -171,7 +171,7 @@ def test_a_disabled_desk_user_is_signed_out_at_once(desk, central_app):
 
 
 def test_the_one_extension_moves_the_desks_due_date(desk, central_app):
-    from central.desk.operations import Filters, list_cases
+    from central.desk.listing import Filters, page
     from central.models import case
 
     today = local_date(utcnow())
@@ -181,12 +181,12 @@ def test_the_one_extension_moves_the_desks_due_date(desk, central_app):
     push(api, key, [a_case("old", accepted, version=2, disposition="accepted", decided_on=accepted)],
          table="case")
     with central_app.app_context():
-        assert "old" in [row.id for row in list_cases(Filters(due="overdue"), today)]
+        assert "old" in [row.id for row in page(Filters(due="overdue"), today).rows]
     push(api, key, [a_case("old", accepted, version=3, disposition="accepted", decided_on=accepted,
                            extension_days=30, extension_reason="需调查")], table="case")
     with central_app.app_context():
-        overdue = [row.id for row in list_cases(Filters(due="overdue"), today)]
-        soon = [row.id for row in list_cases(Filters(due="due_soon"), today)]
+        overdue = [row.id for row in page(Filters(due="overdue"), today).rows]
+        soon = [row.id for row in page(Filters(due="due_soon"), today).rows]
         row = db.session.execute(case.select().where(case.c.id == "old")).first()
     assert "old" not in overdue and "old" not in soon
     assert row.due_on == today + timedelta(days=20)

@@ -1,0 +1,16 @@
+"""The desk's page of kiosks: per hall the last push and pull, the records held, the last error,
+and the health each kiosk reported with its last sync."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import login_required
+
+from .. import fleet
+from . import bp, operations
+
+
+@bp.get("/kiosks")
+@login_required
+def kiosks():
+    return render_template("desk/kiosks.html", overview=operations.kiosk_overview(), fleet=fleet)

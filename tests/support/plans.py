@@ -1,0 +1,58 @@
+"""What PostgreSQL does with the statements a piece of code runs: EXPLAIN ANALYZE of each.
+
+`captured(engine)` records the SELECTs run inside it; `plan_of` explains one
+(ANALYZE, so the plan is the one that ran) and says which indexes it used
+and which tables it read whole.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import event
+
+
+@dataclass
+class Plan:
+    statement: str
+    indexes: set[str] = field(default_factory=set)
+    scanned: set[str] = field(default_factory=set)  # tables read by a sequential scan
+
+
+@contextmanager
+def captured(engine):
+    statements: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _executemany):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _walk(node: dict, plan: Plan) -> None:
+    if "Index Name" in node:
+        plan.indexes.add(node["Index Name"])
+    if node.get("Node Type") == "Seq Scan":
+        plan.scanned.add(node["Relation Name"])
+    for child in node.get("Plans", []):
+        _walk(child, plan)
+
+
+def plan_of(connection, statement: str, parameters) -> Plan:
+    raw = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters).scalar()
+    document = raw if isinstance(raw, list) else json.loads(raw)
+    plan = Plan(statement)
+    _walk(document[0]["Plan"], plan)
+    return plan
+
+
+def plans(engine, statements) -> list[Plan]:
+    with engine.connect() as connection:
+        return [plan_of(connection, statement, parameters) for statement, parameters in statements]

@@ -60,7 +60,8 @@ def step_forms() -> dict[str, FlaskForm]:
 class SearchForm(FlaskForm):
     """The one search box; posted, so an ID number or phone never lands in a URL or a log."""
 
-    q = StringField(_l("Query code, ID number, phone or name"), validators=[DataRequired(), Length(max=64)])
+    q = StringField(_l("Query code, ID number, phone or name"),
+                    validators=[DataRequired(), Cleaned(text.cleaner(64))])
 
 
 class SameMatterForm(FlaskForm):

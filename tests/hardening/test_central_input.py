@@ -93,7 +93,7 @@ def test_a_bad_field_is_a_400_naming_the_record_and_field_and_nothing_is_stored(
 
 
 @pytest.mark.parametrize("table, record, field", [
-    ("case", {"extension_days": 40}, "extension_days"),
+    ("case", {"extension_days": 40, "registered_on": "2026-11-23"}, "extension_days"),
     ("visit", {"group_size": 0}, "group_size"),
     ("visit", {"representative_count": 6}, "representative_count"),
     ("material", {"count": -3}, "count"),

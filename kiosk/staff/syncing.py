@@ -29,6 +29,10 @@ from .forms import ActionForm
 # What a held record is, and why the office refused it, in the console's language.
 RECORDS = {"person": _l("Person"), "case": _l("Matter"), "visit": _l("Visit"),
            "group_representative": _l("Representative"), "material": _l("Material")}
+FIELDS = {"name": _l("Name"), "address": _l("Address"), "id_number": _l("ID number"),
+          "phone": _l("Phone"), "matter": _l("The matter"), "request": _l("The request"),
+          "result": _l("Result"), "extension_reason": _l("Reason"), "not_accepted_reason": _l("Reason"),
+          "proper_channel": _l("Proper channel")}
 REASONS = {
     "control_character": _l("contains an invisible control character: type it again"),
     "lone_surrogate": _l("contains a broken character: type it again"),
@@ -49,7 +53,7 @@ def sync_panel() -> dict:
         return local(datetime.fromisoformat(moment)).strftime("%m-%d %H:%M") if moment else None
 
     return {**status, "running": background(app).running, "held_records": held.shown(),
-            "held_labels": RECORDS, "held_reasons": REASONS,
+            "held_labels": RECORDS, "held_fields": FIELDS, "held_reasons": REASONS,
             "last_success_local": shown(status["last_success_at"]),
             "last_error_local": shown(status["last_error_at"]),
             "next_nightly_local": shown(status["next_nightly_run"])}

@@ -204,3 +204,17 @@ def test_behind_the_proxy_a_desk_lock_is_per_citizen_not_for_everyone(tmp_path):
     assert attempt("203.0.113.9", DESK_PASSWORD).status_code == 302  # the others are not
     with app.app_context():
         office_db.engine.dispose()
+
+
+def test_behind_the_proxy_the_progress_limit_counts_each_citizen(tmp_path):
+    app = make_central(tmp_path / "office", f"sqlite:///{tmp_path / 'o.sqlite3'}",
+                       CENTRAL_TRUSTED_PROXIES=1, CENTRAL_PROGRESS_PER_MINUTE=2)
+
+    def look(address):
+        return app.test_client().post("/", data={"code": "7K3QD-M2X9P"},
+                                      headers={"X-Forwarded-For": address}).status_code
+
+    assert [look("198.51.100.7") for _ in range(3)] == [200, 200, 429]
+    assert look("203.0.113.9") == 200  # another citizen behind the same proxy is not limited
+    with app.app_context():
+        office_db.engine.dispose()

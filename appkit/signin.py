@@ -1,25 +1,110 @@
 """Sign-in rules shared by the kiosk's staff console and the central office's case desk.
 
-Repeated failed sign-ins lock an account from that address for a while,
-counted in each app's own database table (so a restart does not reset
-them); a signed-in page left alone too long is signed out at its next
-request. Each app passes its own session, failure model and settings.
+- Repeated failed sign-ins lock an account from that address for a while,
+  counted in each app's own database table (a restart does not reset them).
+- Many failed sign-ins from one address, whatever the names tried, refuse
+  every sign-in from there for the same while (`address_limit`, with
+  Flask-Limiter in the process's memory). That check comes before anything
+  else, so a flood of made-up names costs a few hashes and then almost
+  nothing each; appkit.passwords also bounds how many hashes run at once.
+- Every session cookie carries the user's `session_token` besides their id
+  (`session_id`); signing out, disabling the user or setting a new password
+  draws a new token, which ends every session of that user, in every browser,
+  even a cookie copied before. Signing in starts from an empty session.
+- A signed-in page left alone too long is signed out at its next request.
+
+Each app passes its own database session, failure model, user lookup and settings.
 """
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
-from flask import session
+from flask import Response, current_app, session
+from markupsafe import escape
+from flask_babel import lazy_gettext as _l
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 from sqlalchemy import delete, func, select
+
+from . import passwords
+
+
+class SignInRefused(Exception):
+    """Signing in failed: `reason` is "wrong" (name or password), "locked" (this account from
+    this address, or this address altogether) or "busy" (too many sign-ins being checked)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+    @property
+    def locked(self) -> bool:
+        return self.reason == "locked"
+
+
+# --- sessions that end everywhere ---------------------------------------------------------
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def session_id(user_id: Any, token: str) -> str:
+    """What Flask-Login keeps in the session cookie for a user: their id and session token."""
+    return f"{user_id}:{token}"
+
+
+def load_session_user(value: str, find: Callable[[str], Any]) -> Any:
+    """The user a session cookie names, or None when the user is gone or disabled, or the
+    cookie's token is not the user's current one (signed out, disabled, password changed)."""
+    user_id, _, token = (value or "").partition(":")
+    if not token:
+        return None
+    user = find(user_id)
+    if user is None or not user.active or not user.session_token:
+        return None
+    return user if hmac.compare_digest(user.session_token.encode(), token.encode()) else None
+
+
+def end_sessions(user) -> None:
+    """End every session of `user`, in every browser (the caller commits)."""
+    user.session_token = new_session_token()
+
+
+# --- failed sign-ins ----------------------------------------------------------------------
+
+def address_limiter() -> Limiter:
+    """Each app's limiter (its extensions module makes one): by client address, in memory."""
+    return Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[],
+                   headers_enabled=False)
+
+
+def address_limit(limiter: Limiter, attempts_setting: str, minutes_setting: str):
+    """Decorate a sign-in view: `attempts_setting` failed sign-ins (any answer but the redirect
+    of a success) from one address in `minutes_setting` minutes refuse its next POSTs with 429,
+    before the form is even read."""
+    def refused(_limit) -> Response:
+        # A one-line page, not the app's error page: under a flood, refusing must cost next to
+        # nothing, so the touch screen's requests queued behind these stay fast.
+        message = _l("Too many failed sign-ins from this computer. Please wait %(minutes)d minutes.",
+                     minutes=current_app.config[minutes_setting])
+        return Response(f"<!doctype html><meta charset=utf-8><p>{escape(str(message))}</p>", 429,
+                        {"Cache-Control": "no-store"}, mimetype="text/html")
+
+    return limiter.limit(
+        lambda: f"{current_app.config[attempts_setting]} per {current_app.config[minutes_setting]} minutes",
+        methods=["POST"], deduct_when=lambda response: response.status_code != 302, on_breach=refused)
 
 
 @dataclass(frozen=True)
 class SignInLock:
-    """`failure` is a model with `username`, `address` and `at` columns."""
+    """`failure` is a model with `username`, `address` and `at` columns: `attempts` failures
+    for one name from one address lock that name from there."""
 
     db_session: Any
     failure: type
@@ -51,6 +136,31 @@ class SignInLock:
         self.db_session.execute(delete(model).where(model.username == username,
                                                     model.address == address))
 
+    def authenticate(self, username: str, password: str, *, address: str, now: datetime,
+                     find: Callable[[str], Any]) -> Any:
+        """The user `find(username)` if the password is theirs, they are active and nothing is
+        locked; else SignInRefused. Commits (the failure, or a stronger hash and a token)."""
+        username, address = (username or "").strip()[:64], (address or "unknown")[:64]
+        if self.is_locked(username, address, now):
+            raise SignInRefused("locked")
+        user = find(username)
+        try:
+            matches = passwords.check(user.password_hash if user else None, password)
+        except passwords.Busy:
+            # A failed attempt all the same (and its 429 counts for the address's limit too), so
+            # a flood reaches its lock after a handful of requests, not after as many hashes.
+            self.failed(username, address, now)
+            raise SignInRefused("busy") from None
+        if not (matches and user.active):
+            raise SignInRefused("locked" if self.failed(username, address, now) else "wrong")
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+        if not user.session_token:  # an account from before session tokens
+            user.session_token = new_session_token()
+        self.succeeded(username, address)
+        self.db_session.commit()
+        return user
+
 
 def idle_signed_out(key: str, minutes: int, now: datetime, *, passive: bool = False) -> bool:
     """Sign out a user idle longer than `minutes`; True when that happened.
@@ -72,3 +182,9 @@ def idle_signed_out(key: str, minutes: int, now: datetime, *, passive: bool = Fa
 
 def mark_active(key: str, now: datetime) -> None:
     session[key] = now.timestamp()
+
+
+def fresh_session() -> None:
+    """Start a signed-in session from nothing: what the browser carried before signing in
+    (another visitor's leftovers, a fixed session) does not carry over."""
+    session.clear()

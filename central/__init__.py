@@ -19,7 +19,7 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from appkit import settings as declared
-from appkit.security import secure_headers
+from appkit.security import deploy, refuse_nul, secure_headers
 
 from . import settings
 
@@ -68,14 +68,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .health import bp as health_bp
     from .desk import init_app as desk_init_app
-    from .extensions import babel, csrf, db, migrate
+    from .extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
+    limiter.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     babel.init_app(app, locale_selector=_locale)
     app.jinja_env.globals.update(html_lang=lambda: str(get_locale()).replace("_", "-"))
-    # CSP self only, no-store, nosniff, as on the kiosk; errors as JSON.
+    # Behind its proxies, HTTPS or not; CSP self only, no-store, nosniff, as on the kiosk.
+    deploy(app, trusted_proxies=app.config["CENTRAL_TRUSTED_PROXIES"], https=app.config["CENTRAL_HTTPS"])
+    app.before_request(refuse_nul)
     app.after_request(secure_headers)
     app.register_error_handler(HTTPException, _http_error)
     cli.init_app(app)
@@ -88,13 +91,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.exempt(health_bp)
     csrf.init_app(app)
     desk_init_app(app)
-    if app.config["CENTRAL_PROXIES"]:
-        # The visitor's address and scheme as the proxies in front say (the progress limit and
-        # the sign-in lock count addresses).
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        proxies = app.config["CENTRAL_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     return app
 
 
@@ -105,4 +101,6 @@ def _locale() -> str:
 
 
 def _http_error(error: HTTPException):
+    if error.response is not None:  # an answer made already (the sign-in limit's short page)
+        return error.response
     return {"error": error.name.lower().replace(" ", "_"), "message": error.description}, error.code

@@ -25,13 +25,18 @@ def _signed_path() -> str:
     return request.path + (f"?{query}" if query else "")
 
 
+# Refusals of requests that carried a valid signature: only those may be written on the kiosk's
+# row, or anyone could overwrite what the desk shows of a kiosk with an unsigned request.
+SIGNED_REFUSALS = ("clock_skew", "replayed")
+
+
 def _authenticate(body: bytes):
     try:
         return operations.authenticate(request.method, _signed_path(), request.headers, body,
                                        now=utcnow_naive())
     except CentralError as error:
-        if error.code not in ("unknown_kiosk",):
-            # Shown per kiosk to the office (`kiosk list`): a wrong clock, a stale key.
+        if error.code in SIGNED_REFUSALS:
+            # Shown per kiosk to the office (`kiosk list`): a wrong clock, a replay.
             operations.note_error(request.headers.get(protocol.HEADER_KIOSK, ""),
                                   f"{error.code}: {error.message}", now=utcnow_naive())
         raise
@@ -43,14 +48,24 @@ def push():
     kiosk = _authenticate(body)
     try:
         payload = protocol.unpack(body, gzipped=request.headers.get("Content-Encoding") == "gzip")
-        sender, table, rows = protocol.parse_push(payload)
+        sender, table, rows, refused = protocol.parse_push(payload)
     except protocol.ProtocolError as error:
         operations.note_error(kiosk.id, error.message, now=utcnow_naive())
         raise CentralError(400, error.code, error.message) from error
     if sender != kiosk.id:
         raise CentralError(403, "wrong_kiosk",
-                           f"the batch names kiosk {sender!r} but was signed by {kiosk.id!r}")
-    result = ingest.ingest(kiosk.id, table, rows, now=utcnow_naive())
+                           f"the batch names kiosk {protocol.shown(sender)} but was signed by {kiosk.id!r}")
+    if refused:
+        # Nothing of a batch with a broken record is written; the kiosk holds those aside.
+        error = CentralError(400, "bad_record", f"{len(refused)} record(s) refused: "
+                                                f"{refused[0].message}", refused=refused)
+        operations.note_error(kiosk.id, error.message, now=utcnow_naive())
+        raise error
+    try:
+        result = ingest.ingest(kiosk.id, table, rows, now=utcnow_naive())
+    except CentralError as error:
+        operations.note_error(kiosk.id, error.message, now=utcnow_naive())
+        raise
     return {"table": result.table, "received": result.received, "applied": result.applied,
             "acked_seq": result.acked_seq}
 
@@ -97,7 +112,7 @@ def server_time():
 
 @bp.errorhandler(CentralError)
 def central_error(error: CentralError):
-    return {"error": error.code, "message": error.message}, error.status
+    return error.as_json(), error.status
 
 
 @bp.errorhandler(HTTPException)

@@ -132,7 +132,7 @@ def staff_role(username: str, role: str):
 @click.argument("username")
 def staff_disable(username: str):
     staff.set_active(_user(username), False, by="cli", now=utcnow_naive())
-    click.echo(f"desk user {username} disabled")
+    click.echo(f"desk user {username} disabled (signed out everywhere)")
 
 
 figures_group = AppGroup("figures", help="The tallies the desk's figures read (PostgreSQL).")

@@ -8,6 +8,7 @@ numbered from one sequence. `changes_after` serves a kiosk's changes in
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import and_, literal_column, or_, select, text, update
@@ -31,16 +32,19 @@ def record_change(case_id: str, kiosk_id: str, *, now: datetime) -> None:
         xid=_current_xid(), case_id=case_id, kiosk_id=kiosk_id, changed_at=now))
 
 
+# Two non-negative 64-bit numbers in ASCII digits (PostgreSQL's bigint holds less than 2⁶³).
+_CURSOR = re.compile(r"([0-9]{1,19})-([0-9]{1,19})")
+_BIGINT = 2 ** 63
+
+
 def parse_cursor(raw: str | None) -> tuple[int, int]:
     if not raw:
         return 0, 0
-    try:
-        xid, seq = raw.split("-", 1)
-        cursor = int(xid), int(seq)
-    except ValueError as error:
-        raise CentralError(400, "bad_cursor", f"cursor {raw!r} is not of the form XID-SEQ") from error
-    if cursor[0] < 0 or cursor[1] < 0:
-        raise CentralError(400, "bad_cursor", f"cursor {raw!r} is negative")
+    match = _CURSOR.fullmatch(raw)
+    cursor = (int(match.group(1)), int(match.group(2))) if match else None
+    if cursor is None or max(cursor) >= _BIGINT:
+        raise CentralError(400, "bad_cursor", f"cursor {protocol.shown(raw)} is not of the form "
+                                              f"XID-SEQ (two numbers below 2^63)")
     return cursor
 
 

@@ -5,6 +5,12 @@ batch, which applies a row only when the incoming version is newer and the
 row belongs to the same kiosk, so a batch sent twice changes nothing. The
 caller acknowledges only after `ingest` has committed. A case's stage is
 derived as it arrives (petition.lifecycle).
+
+Each push first locks its kiosk's row, so one kiosk's pushes apply one at a
+time whatever order they arrive in. A record whose id is another kiosk's row
+is refused by name (nothing of its batch is written). A deleted row leaves a
+tombstone (`deleted_row`) with its version: a push of it at or below that
+version changes nothing, so a request that arrives late cannot bring it back.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, literal_column, text, update
+from sqlalchemy import and_, delete, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from petition import lifecycle
@@ -21,7 +27,7 @@ from sync import protocol
 
 from . import cases
 from .extensions import db
-from .models import MIRRORS, Kiosk
+from .models import MIRRORS, DeletedRow, Kiosk
 from .operations import CentralError
 
 
@@ -114,16 +120,55 @@ def _upsert(table_name: str):
     return _UPSERTS[key]
 
 
+def _lock_kiosk(kiosk_id: str, now: datetime) -> None:
+    """Take this kiosk's row lock for the transaction (PostgreSQL; SQLite's write lock likewise):
+    its pushes apply one at a time, so a tombstone and a late push cannot cross."""
+    db.session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_push_at=now))
+
+
+def _refuse_foreign(kiosk_id: str, table_name: str, ids: list[str], rows: list[dict]) -> None:
+    """Refuse, by name, the records whose id is (or was) another kiosk's row."""
+    mirror = MIRRORS[table_name]
+    foreign = set(db.session.scalars(select(mirror.c.id).where(mirror.c.id.in_(ids),
+                                                               mirror.c.kiosk_id != kiosk_id)))
+    foreign.update(db.session.scalars(select(DeletedRow.id).where(
+        DeletedRow.table_name == table_name, DeletedRow.id.in_(ids), DeletedRow.kiosk_id != kiosk_id)))
+    if not foreign:
+        return
+    db.session.rollback()
+    refused = [protocol.Refusal(table_name if "table_name" not in row else protocol.DELETIONS,
+                                row["id"], row["sync_seq"], "id", "wrong_kiosk",
+                                f"{table_name} {row['id']} is another kiosk's record")
+               for row in rows if row["id"] in foreign]
+    raise CentralError(403, "wrong_kiosk", f"{len(refused)} record(s) refused: {refused[0].message}; "
+                                           f"a kiosk sends only its own records", refused=refused)
+
+
+def _tombstones(table_name: str, ids: list[str]) -> dict[str, int]:
+    return dict(db.session.execute(select(DeletedRow.id, DeletedRow.version).where(
+        DeletedRow.table_name == table_name, DeletedRow.id.in_(ids))).all())
+
+
 def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -> IngestResult:
     """Upsert one batch in one statement and commit; rows of another kiosk are refused."""
     if table_name == protocol.DELETIONS:
         return _ingest_deletions(kiosk_id, rows, now=now)
+    acked = max(row["sync_seq"] for row in rows)
+    wrong = [row for row in rows if "kiosk_id" in row and row["kiosk_id"] != kiosk_id]
+    if wrong:
+        refused = [protocol.Refusal(table_name, row["id"], row["sync_seq"], "kiosk_id", "wrong_kiosk",
+                                    f"a {table_name} record of kiosk {row['kiosk_id']!r} was sent by "
+                                    f"kiosk {kiosk_id!r}") for row in wrong]
+        raise CentralError(403, "wrong_kiosk", f"{refused[0].message}; a kiosk sends only its own "
+                                               f"records", refused=refused)
+    _lock_kiosk(kiosk_id, now)
+    ids = list({row["id"] for row in rows})
+    _refuse_foreign(kiosk_id, table_name, ids, rows)
+    deleted = _tombstones(table_name, ids)
     newest: dict[str, dict] = {}
     for row in rows:
-        if "kiosk_id" in row and row["kiosk_id"] != kiosk_id:
-            raise CentralError(403, "wrong_kiosk",
-                               f"a {table_name} record of kiosk {row['kiosk_id']!r} was sent by "
-                               f"kiosk {kiosk_id!r}; a kiosk sends only its own records")
+        if row["version"] <= deleted.get(row["id"], 0):
+            continue  # deleted at the kiosk: this copy is older than its tombstone
         row = dict(row, kiosk_id=kiosk_id, received_at=now)
         if table_name == "case":
             row.update(cases.derived(row, window_only=True))
@@ -135,7 +180,10 @@ def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -
     # "insertmanyvalues" sends the rows as one multi-VALUES statement (pages of
     # 1000 > a batch's 500) and caches the compiled form across batches.
     # RETURNING names exactly the rows inserted or updated.
-    if db.engine.dialect.name == "postgresql":
+    applied: list[str] = []
+    if not newest:
+        pass
+    elif db.engine.dialect.name == "postgresql":
         document = json.dumps(list(newest.values()), ensure_ascii=False, default=_iso)
         applied = db.session.scalars(_pg_upsert(table_name), {"rows": document}).all()
     else:
@@ -144,24 +192,41 @@ def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -
         # A window's fact arriving after the office replied (an extension, say) may change when
         # the handling counts as on time: those few cases are derived from all their facts.
         cases.refresh_derived(applied)
-    db.session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_push_at=now))
     db.session.commit()
-    return IngestResult(table_name, len(rows), len(applied), max(row["sync_seq"] for row in rows))
+    return IngestResult(table_name, len(rows), len(applied), acked)
 
 
 def _ingest_deletions(kiosk_id: str, rows: list[dict], *, now: datetime) -> IngestResult:
-    """Delete the office's copies of rows the kiosk deleted (only that kiosk's); commit.
+    """Delete the office's copies of rows the kiosk deleted and keep their tombstones; commit.
 
-    Deleting what is already gone changes nothing, so a batch sent twice is harmless.
+    A tombstone keeps the highest version known of the row (the deletion's, the deleted copy's),
+    so a push of any copy the kiosk ever sent changes nothing afterwards. Deleting what is
+    already gone changes nothing, so a batch sent twice is harmless.
     """
-    ids_by_table: dict[str, list[str]] = {}
+    _lock_kiosk(kiosk_id, now)
+    rows_by_table: dict[str, list[dict]] = {}
     for row in rows:
-        ids_by_table.setdefault(row["table_name"], []).append(row["id"])
+        rows_by_table.setdefault(row["table_name"], []).append(row)
     applied = 0
-    for name, ids in ids_by_table.items():
+    for name, deletions in rows_by_table.items():
         mirror = MIRRORS[name]
-        applied += db.session.execute(
-            delete(mirror).where(mirror.c.id.in_(ids), mirror.c.kiosk_id == kiosk_id)).rowcount
-    db.session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_push_at=now))
+        ids = list({row["id"] for row in deletions})
+        _refuse_foreign(kiosk_id, name, ids, deletions)
+        versions = {row["id"]: row["version"] for row in deletions}
+        for row in deletions:
+            versions[row["id"]] = max(versions[row["id"]], row["version"])
+        gone = db.session.execute(delete(mirror).where(mirror.c.id.in_(ids), mirror.c.kiosk_id == kiosk_id)
+                                  .returning(mirror.c.id, mirror.c.version)).all()
+        applied += len(gone)
+        for row_id, version in gone:
+            versions[row_id] = max(versions[row_id], version)
+        known = _tombstones(name, ids)
+        for row_id, version in versions.items():
+            if row_id not in known:
+                db.session.add(DeletedRow(table_name=name, id=row_id, kiosk_id=kiosk_id, version=version,
+                                          deleted_at=now))
+            elif version > known[row_id]:
+                db.session.execute(update(DeletedRow).where(DeletedRow.table_name == name,
+                                                            DeletedRow.id == row_id).values(version=version))
     db.session.commit()
     return IngestResult(protocol.DELETIONS, len(rows), applied, max(row["sync_seq"] for row in rows))

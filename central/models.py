@@ -19,6 +19,7 @@ from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey,
                         Table, Text, UniqueConstraint, func, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from appkit.signin import session_id
 from sync import protocol
 
 from .extensions import db
@@ -93,6 +94,23 @@ case = _mirror(
 
 MIRRORS: dict[str, Table] = {"person": person, "case": case, "visit": visit,
                              "group_representative": group_representative, "material": material}
+
+
+class DeletedRow(db.Model):
+    """A tombstone: a row its kiosk deleted, with the version it had, kept for good.
+
+    A push of that row at or below this version changes nothing, so a request
+    that arrives late (held by a proxy, retried by a client that gave up on it)
+    can never bring a deleted representative, material or case back.
+    """
+
+    __tablename__ = "deleted_row"
+
+    table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 
 class Kiosk(db.Model):
@@ -175,10 +193,16 @@ class StaffUser(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     # central.roles.Role: viewer, handler or admin.
     role: Mapped[str] = mapped_column(String(16), nullable=False, server_default="handler")
+    # Part of every session cookie of this user (appkit.signin.SessionToken): drawn anew at
+    # sign-out, disabling and a new password, which ends every session made before.
+    session_token: Mapped[str] = mapped_column(String(64), nullable=False, default="", server_default="")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        return session_id(self.id, self.session_token)
 
 
 class DeskAudit(db.Model):

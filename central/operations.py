@@ -25,11 +25,19 @@ from .models import MIRRORS, Kiosk, SeenNonce
 
 
 class CentralError(Exception):
-    """An expected refusal, turned into a JSON error by the API."""
+    """An expected refusal, turned into a JSON error by the API; `refused` names the records of a
+    batch that were refused (sync.protocol.Refusal), so the kiosk can hold them aside."""
 
-    def __init__(self, status: int, code: str, message: str):
+    def __init__(self, status: int, code: str, message: str, *, refused: list | None = None):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.refused = refused or []
+
+    def as_json(self) -> dict:
+        answer = {"error": self.code, "message": self.message}
+        if self.refused:
+            answer["refused"] = [refusal.as_json() for refusal in self.refused]
+        return answer
 
 
 # --- kiosks and credentials --------------------------------------------------------------
@@ -65,10 +73,12 @@ def revoke_kiosk(kiosk_id: str, *, now: datetime) -> bool:
 def authenticate(method: str, path: str, headers, body: bytes, *, now: datetime) -> Kiosk:
     """The kiosk that signed this request, or a CentralError saying why not."""
     kiosk_id = headers.get(protocol.HEADER_KIOSK, "")
-    kiosk = db.session.get(Kiosk, kiosk_id) if kiosk_id else None
+    # A kiosk id is 1 to 64 printable characters (`kiosk add`); anything else names no kiosk.
+    known = 0 < len(kiosk_id) <= 64 and kiosk_id.isprintable()
+    kiosk = db.session.get(Kiosk, kiosk_id) if known else None
     if kiosk is None:
         raise CentralError(401, "unknown_kiosk",
-                           f"no kiosk {kiosk_id!r} is registered at the central office")
+                           f"no kiosk {protocol.shown(kiosk_id)} is registered at the central office")
     if not kiosk.active:
         raise CentralError(403, "revoked", f"the credential of kiosk {kiosk_id!r} was revoked")
     try:
@@ -95,8 +105,10 @@ def authenticate(method: str, path: str, headers, body: bytes, *, now: datetime)
 def note_error(kiosk_id: str, message: str, *, now: datetime) -> None:
     """Remember a refused request on the kiosk's row, for the case desk's per-kiosk view."""
     db.session.rollback()
+    # Printable only: a message may quote what a kiosk sent, and PostgreSQL refuses a NUL.
+    message = "".join(char if char.isprintable() else "?" for char in message[:500])
     db.session.execute(update(Kiosk).where(Kiosk.id == kiosk_id)
-                       .values(last_error=message[:500], last_error_at=now))
+                       .values(last_error=message, last_error_at=now))
     db.session.commit()
 
 

@@ -4,7 +4,7 @@ No sign-in and no personal data: only the status and the dates of the
 office's handling. An unknown code and a malformed one get the same answer,
 and each address may look up a limited number of codes per minute, so codes
 cannot be enumerated (they carry 50 random bits as well). Behind a reverse
-proxy, CENTRAL_PROXIES makes `remote_addr` the visitor's address, not the proxy's.
+proxy, CENTRAL_TRUSTED_PROXIES makes `remote_addr` the visitor's address, not the proxy's.
 """
 
 from __future__ import annotations

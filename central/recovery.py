@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from petition import text
 from sync import protocol
 from .extensions import db
 from .models import MIRRORS
@@ -32,7 +33,8 @@ def _ids(question: dict) -> dict[str, list[str]]:
     ids = {}
     for table, values in asked.items():
         if table not in MIRRORS or not isinstance(values, list) or len(values) > MAX_IDS \
-                or not all(isinstance(value, str) and len(value) <= 36 for value in values):
+                or not all(isinstance(value, str) and text.problem(value, 36) is None
+                           for value in values):  # no NUL: PostgreSQL could not even look it up
             raise QuestionError(f"ids of {table!r} must be at most {MAX_IDS} ids of a synced table")
         ids[table] = values
     return ids
@@ -43,7 +45,7 @@ def acknowledged(kiosk_id: str, question: dict) -> dict:
     if not isinstance(question, dict):
         raise QuestionError("the question must be a JSON object")
     after = question.get("after", 0)
-    if isinstance(after, bool) or not isinstance(after, int) or after < 0:
+    if isinstance(after, bool) or not isinstance(after, int) or not 0 <= after < protocol.INT_LIMIT:
         raise QuestionError("after must be a change number")
     try:
         since = date.fromisoformat(question["since"]) if question.get("since") else None

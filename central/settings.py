@@ -6,7 +6,7 @@ central configuration table is checked against this list by a test.
 
 from __future__ import annotations
 
-from appkit.settings import Setting
+from appkit.settings import Setting, parse_bool
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("INSTANCE_PATH", "", str,
@@ -30,15 +30,21 @@ SETTINGS: tuple[Setting, ...] = (
             "Failed sign-ins that lock a desk account from that address.", prefix="CENTRAL"),
     Setting("SIGN_IN_LOCK_MINUTES", 15, int,
             "How long those failures count and the lock lasts.", prefix="CENTRAL"),
+    Setting("SIGN_IN_ADDRESS_ATTEMPTS", 10, int,
+            "Failed desk sign-ins from one address, whatever the names tried, that refuse every "
+            "sign-in from there for the lock time.", prefix="CENTRAL"),
+    Setting("TRUSTED_PROXIES", 0, int,
+            "How many reverse proxies stand in front of the app (each adds X-Forwarded-For); "
+            "0 when clients connect directly.", prefix="CENTRAL"),
+    Setting("HTTPS", False, parse_bool,
+            "The desk and the progress page are served over HTTPS (behind a TLS proxy): session "
+            "cookies are then sent over HTTPS only (Secure).", prefix="CENTRAL"),
     Setting("RETENTION_CLOSED_DAYS", 0, int,
             "Days after the office closed a case before `flask --app central retention` removes "
             "its petitioner's personal fields; 0 keeps every record (the archive rules decide).",
             prefix="CENTRAL"),
     Setting("OFFICE_NAME", "人大常委会信访办公室", str,
             "The office's name, printed on its 督办单 and reports.", prefix="CENTRAL"),
-    Setting("PROXIES", 0, int,
-            "Reverse proxies in front of the office app; their X-Forwarded-For and -Proto give the "
-            "visitor's address and scheme.", prefix="CENTRAL"),
     Setting("PDF_FONT", "", str,
             "A Chinese TrueType font (.ttf/.ttc) for the office's PDFs; empty finds WenQuanYi Zen Hei.",
             prefix="CENTRAL"),

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from appkit.passwords import hash_password
+from appkit.signin import end_sessions
 
 from . import audit
 from .extensions import db
@@ -43,6 +44,7 @@ def save(username: str, *, name: str, role: str, password: str, by: str, now: da
         db.session.add(user)
     user.display_name, user.active, user.role = name, True, role.value
     user.password_hash = hash_password(password)
+    end_sessions(user)  # a new password signs out every session made with the old one
     audit.record(by, "account", None, now=now, detail=f"{username}: {role.value}, active, password set")
     db.session.commit()
     return user
@@ -56,6 +58,7 @@ def set_role(user: StaffUser, role: str, *, by: str, now: datetime) -> None:
 
 def set_active(user: StaffUser, active: bool, *, by: str, now: datetime) -> None:
     user.active = active
+    end_sessions(user)  # disabled: signed out everywhere at once
     audit.record(by, "account", None, now=now,
                  detail=f"{user.username}: {'active' if active else 'disabled'}")
     db.session.commit()

@@ -16,6 +16,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from appkit.signin import session_id
 from petition.clock import utcnow
 
 from .extensions import db
@@ -238,6 +239,10 @@ class StaffUser(db.Model):
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Part of every session cookie of this user (appkit.signin): drawn anew at sign-out,
+    # disabling and a new password, which ends every session made before, in any browser.
+    session_token: Mapped[str] = mapped_column(String(64), nullable=False, default="",
+                                               server_default="")
 
     # Flask-Login's user interface.
     is_authenticated = True
@@ -248,7 +253,7 @@ class StaffUser(db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return self.id
+        return session_id(self.id, self.session_token)
 
 
 class SignInFailure(db.Model):
@@ -375,3 +380,23 @@ class SyncState(db.Model):
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SyncHeld(db.Model):
+    """A record the office refused (or the agent's own check did), held aside so it blocks nothing.
+
+    The agent delivers every other record and remembers here which one was
+    refused, on which field and why; the console lists it with its visit, so
+    staff correct it at the window. The correction gives the row a new
+    version, the agent sends it again, and once delivered it leaves this list.
+    """
+
+    __tablename__ = "sync_held"
+
+    table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sync_seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    field: Mapped[str] = mapped_column(String(64), nullable=False)
+    code: Mapped[str] = mapped_column(String(32), nullable=False)
+    message: Mapped[str] = mapped_column(Text, nullable=False)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -12,10 +12,12 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from appkit.security import secure_headers
+from appkit.security import deploy, refuse_nul, secure_headers
 
 
 def init_app(app: Flask) -> None:
+    deploy(app, trusted_proxies=app.config["KIOSK_TRUSTED_PROXIES"], https=app.config["KIOSK_HTTPS"])
+    app.before_request(refuse_nul)
     app.after_request(secure_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -35,6 +37,8 @@ def _csrf_error(error: CSRFError):
 
 
 def _http_error(error: HTTPException):
+    if error.response is not None:  # an answer made already (the sign-in limit's short page)
+        return error.response
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
         return {"error": error.name, "status": error.code}, error.code
     messages = {

@@ -64,6 +64,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Failed sign-ins from one address that lock that account from that address."),
     Setting("SIGN_IN_LOCK_MINUTES", 15, int,
             "How long those failed sign-ins count, and so how long the lock lasts."),
+    Setting("SIGN_IN_ADDRESS_ATTEMPTS", 10, int,
+            "Failed sign-ins from one address, whatever the names tried, that refuse every "
+            "sign-in from there for the lock time."),
+    Setting("TRUSTED_PROXIES", 0, int,
+            "How many reverse proxies stand in front of the kiosk (each adds X-Forwarded-For); "
+            "0 when browsers connect directly."),
+    Setting("HTTPS", False, parse_bool,
+            "The console is served over HTTPS (behind a TLS proxy): session cookies are then sent "
+            "over HTTPS only (Secure)."),
     Setting("PDF_FONT", "", str,
             "Path of a Chinese TrueType font for PDF documents; empty searches the system fonts."),
     Setting("SYNC_URL", "", str,

@@ -9,6 +9,10 @@ owns the handling fields of a case (`central_status`, `reply_text`, ...) and
 sends them back through the change feed; no field has two owners, so nothing
 is ever merged.
 
+What each field may hold, and how a record is checked at both ends, is in
+`sync.fields` (re-exported here): a batch with a broken record is refused
+whole, naming each record and field.
+
 How it is signed: HMAC-SHA256 with the kiosk's own key over the method, the
 path with its query string, a Unix timestamp, a random nonce and the SHA-256
 of the (compressed) body. The central app refuses more than five minutes of
@@ -22,9 +26,9 @@ import hashlib
 import hmac
 import io
 import json
+import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
 from typing import Any, Iterable, Iterator
 
 API_PREFIX = "/sync/v1"
@@ -42,157 +46,37 @@ HEADER_TIMESTAMP = "X-Jiedai-Timestamp"
 HEADER_NONCE = "X-Jiedai-Nonce"
 HEADER_SIGNATURE = "X-Jiedai-Signature"
 
-# Column kinds, so both ends turn JSON back into the same Python values.
-STR, INT, BOOL, DATE, DATETIME = "str", "int", "bool", "date", "datetime"
-
-# The kiosk-owned columns of each synced table, in push order. The kiosk's
-# idempotency keys and print jobs stay on the kiosk: they mean nothing centrally.
-TABLES: dict[str, dict[str, str]] = {
-    "person": {
-        "id": STR, "kiosk_id": STR, "name": STR, "gender": STR, "id_number": STR,
-        "phone": STR, "address": STR, "is_deputy": BOOL,
-        "version": INT, "created_at": DATETIME, "updated_at": DATETIME,
-    },
-    "case": {
-        "id": STR, "kiosk_id": STR, "person_id": STR, "category": STR, "body_name": STR,
-        "matter": STR, "request": STR, "registered_on": DATE,
-        "urgent": BOOL, "joint_supervision": BOOL,
-        # What the window decided and recorded (the kiosk owns it; petition.lifecycle's window
-        # steps). The case's status is derived by each side from the facts, never sent.
-        "disposition": STR, "decided_on": DATE, "extension_days": INT, "extension_reason": STR,
-        "forwarded_to": STR, "assigned_to": STR, "assigned_due_on": DATE,
-        "not_accepted_reason": STR, "proper_channel": STR, "result": STR, "closed_on": DATE,
-        "satisfaction": STR,
-        "version": INT, "created_at": DATETIME, "updated_at": DATETIME,
-    },
-    "visit": {
-        "id": STR, "kiosk_id": STR, "service": STR, "service_day": DATE, "ticket_seq": INT,
-        "ticket_number": STR, "query_code": STR, "status": STR, "person_id": STR,
-        "case_id": STR, "category": STR, "body_name": STR, "group_size": INT,
-        "representative_count": INT, "locale": STR,
-        "window": INT, "called_at": DATETIME, "received_by": STR,
-        "version": INT, "created_at": DATETIME, "updated_at": DATETIME,
-    },
-    # No kiosk_id of its own on the kiosk: the central app stamps the signed-in kiosk.
-    "group_representative": {
-        "id": STR, "visit_id": STR, "position": INT, "name": STR, "id_number": STR,
-        "phone": STR, "version": INT, "created_at": DATETIME, "updated_at": DATETIME,
-    },
-    # Materials handed over at the window (材料); like representatives, stamped centrally.
-    "material": {
-        "id": STR, "visit_id": STR, "position": INT, "name": STR, "count": INT,
-        "version": INT, "created_at": DATETIME, "updated_at": DATETIME,
-    },
-}
-
-# Rows the kiosk deleted (a representative or a material cleared at the window,
-# an undecided case merged into an earlier one as a repeat visit) travel as
-# records of this pseudo-table after the real ones, so the office deletes its
-# copy too: `id` is the deleted row's id, `table_name` its table.
-DELETIONS = "deleted"
-DELETION_FIELDS: dict[str, str] = {"id": STR, "table_name": STR, "version": INT}
-
-# Every kind of record a push may carry: the mirrored tables, then deletions.
-FIELDS: dict[str, dict[str, str]] = {**TABLES, DELETIONS: DELETION_FIELDS}
-
-# The office's facts of a case (petition.lifecycle's office steps), as the change feed carries
-# them back to the kiosk, with the office's own version of them.
-OFFICE_CASE_FIELDS: dict[str, str] = {
-    "reply_text": STR, "replied_on": DATE, "office_closed_on": DATE,
-    "review_requested_on": DATE, "review_decided_on": DATE, "review_result": STR,
-    "reexam_requested_on": DATE, "reexam_decided_on": DATE, "reexam_result": STR,
-    "evaluation": STR, "evaluated_on": DATE,
-    # The office's word that this case is the same matter as an earlier one (同一事项), and a
-    # line saying which (hall and day), since the kiosk cannot see other halls' cases.
-    "same_matter_as": STR, "same_matter_summary": STR,
-    "office_version": INT, "office_updated_at": DATETIME,
-}
-
-
-class ProtocolError(ValueError):
-    """A request or batch that does not follow the protocol; `code` is machine-readable."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-# --- values -------------------------------------------------------------------------------
-
-def encode_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value.isoformat(timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def decode_value(kind: str, value: Any) -> Any:
-    """A JSON value back to Python; a wrong type is a ProtocolError, never a crash."""
-    if value is None:
-        return None
-    try:
-        if kind == STR:
-            if not isinstance(value, str):
-                raise TypeError
-            return value
-        if kind == INT:
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError
-            return value
-        if kind == BOOL:
-            if not isinstance(value, bool):
-                raise TypeError
-            return value
-        if kind == DATE:
-            return date.fromisoformat(value)
-        if kind == DATETIME:
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is not None:
-                moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-            return moment
-    except (TypeError, ValueError):
-        pass
-    raise ProtocolError("bad_record", f"a {kind} was expected, got {value!r}")
-
-
-def encode_row(table: str, row: dict[str, Any], sync_seq: int) -> dict[str, Any]:
-    """One record as it travels: its kiosk-owned fields plus the kiosk's change number."""
-    record = {column: encode_value(row.get(column)) for column in FIELDS[table]}
-    record["sync_seq"] = sync_seq
-    return record
-
-
-def decode_row(table: str, record: Any) -> dict[str, Any]:
-    if not isinstance(record, dict):
-        raise ProtocolError("bad_record", f"a {table} record must be an object")
-    row = {}
-    for column, kind in FIELDS[table].items():
-        value = record.get(column)
-        # Text and numbers pass as they are (the common case, kept cheap for ingest).
-        if value is None or (kind == STR and type(value) is str) or (kind == INT and type(value) is int):
-            row[column] = value
-        else:
-            row[column] = decode_value(kind, value)
-    row["sync_seq"] = decode_value(INT, record.get("sync_seq"))
-    for required in ("id", "version", "sync_seq"):
-        if row[required] is None:
-            raise ProtocolError("bad_record", f"a {table} record lacks {required}")
-    return row
-
-
-def content_hash(rows: Iterable[dict[str, Any]], table: str) -> str:
-    """A digest of a table's kiosk-owned content, to compare both ends in tests and checks."""
-    digest = hashlib.sha256()
-    columns = [column for column in TABLES[table] if column != "kiosk_id"]
-    for row in sorted(rows, key=lambda r: r["id"]):
-        digest.update(json.dumps([encode_value(row[c]) for c in columns],
-                                 ensure_ascii=False).encode())
-    return digest.hexdigest()
-
+from .fields import (  # noqa: F401  (the protocol's API: protocol.RULES, protocol.check_record, …)
+    STR,
+    INT,
+    BOOL,
+    DATE,
+    DATETIME,
+    INT_LIMIT,
+    EARLIEST,
+    LATEST,
+    MAX_DEPTH,
+    Field,
+    RULES,
+    TABLES,
+    DELETIONS,
+    DELETION_RULES,
+    DELETION_FIELDS,
+    FIELDS,
+    ALL_RULES,
+    OFFICE_CASE_RULES,
+    OFFICE_CASE_FIELDS,
+    ProtocolError,
+    encode_value,
+    decode_value,
+    shown,
+    check_value,
+    encode_row,
+    Refusal,
+    check_record,
+    decode_row,
+    content_hash,
+)
 
 # --- batches ------------------------------------------------------------------------------
 
@@ -233,7 +117,8 @@ def pack_batch(kiosk_id: str, batch: Batch) -> bytes:
 
 
 def unpack(body: bytes, *, gzipped: bool, limit: int = 8 * MAX_BATCH_BYTES) -> Any:
-    """Parse a (gzip) JSON body; refuse a body that inflates past `limit` (a zip bomb)."""
+    """Parse a (gzip) JSON body; refuse a body that inflates past `limit` (a zip bomb) or nests
+    past what the parser can follow (records themselves are checked to hold scalars only)."""
     try:
         if gzipped:
             with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
@@ -243,29 +128,40 @@ def unpack(body: bytes, *, gzipped: bool, limit: int = 8 * MAX_BATCH_BYTES) -> A
         else:
             raw = body
         return json.loads(raw.decode("utf-8"))
-    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except RecursionError as error:  # thousands of nested brackets: refused, not a crash
+        raise ProtocolError("too_deep", f"the JSON nests deeper than a batch ({MAX_DEPTH} levels)") \
+            from error
+    except (OSError, EOFError, ValueError) as error:  # ValueError: bad UTF-8, bad JSON, huge ints
+        if isinstance(error, ProtocolError):
+            raise
         raise ProtocolError("bad_body", f"the body is not {'gzip ' if gzipped else ''}JSON: "
-                                        f"{error}") from error
+                                        f"{shown(str(error))}") from error
 
 
-def parse_push(payload: Any) -> tuple[str, str, list[dict[str, Any]]]:
-    """(kiosk_id, table, decoded rows) of a push body, or a ProtocolError."""
+def parse_push(payload: Any) -> tuple[Any, str, list[dict[str, Any]], list[Refusal]]:
+    """(kiosk_id, table, rows, refusals) of a push body; a ProtocolError when it is no batch.
+
+    Every record is checked: `refusals` names each broken one (the batch is then refused
+    whole, so nothing of it is written); `rows` are the others.
+    """
     if not isinstance(payload, dict):
         raise ProtocolError("bad_body", "the batch must be a JSON object")
     table = payload.get("table")
     records = payload.get("records")
-    if table not in FIELDS:
-        raise ProtocolError("bad_table", f"unknown table {table!r}; one of {sorted(FIELDS)}")
+    if not isinstance(table, str) or table not in FIELDS:
+        raise ProtocolError("bad_table", f"unknown table {shown(table)}; one of {sorted(FIELDS)}")
     if not isinstance(records, list) or not records:
         raise ProtocolError("bad_body", "records must be a non-empty list")
     if len(records) > MAX_BATCH_RECORDS:
         raise ProtocolError("too_large", f"at most {MAX_BATCH_RECORDS} records per batch")
-    rows = [decode_row(table, record) for record in records]
-    if table == DELETIONS:
-        for row in rows:
-            if row["table_name"] not in TABLES:
-                raise ProtocolError("bad_record", f"a deletion names unknown table {row['table_name']!r}")
-    return payload.get("kiosk_id"), table, rows
+    rows, refusals = [], []
+    for record in records:
+        row, refusal = check_record(table, record)
+        if refusal is None:
+            rows.append(row)
+        else:
+            refusals.append(refusal)
+    return payload.get("kiosk_id"), table, rows, refusals
 
 
 # --- signing ------------------------------------------------------------------------------
@@ -295,13 +191,20 @@ def sign(kiosk_id: str, key: str, method: str, path: str, body: bytes, *, now: f
     }
 
 
+# What signed headers look like: ASCII digits and hex only (int() would take other scripts'
+# digits, and compare_digest refuses non-ASCII text).
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_NONCE = re.compile(r"[0-9A-Za-z_-]{16,64}")
+_HEX = re.compile(r"[0-9a-f]{64}")
+
+
 def check_signature(key: str, method: str, path: str, headers: dict[str, str], body: bytes, *,
                     now: float, max_skew: int = MAX_SKEW_SECONDS) -> str:
     """Verify a request's signature and clock; return its nonce (the caller checks reuse)."""
     timestamp = headers.get(HEADER_TIMESTAMP, "")
     nonce = headers.get(HEADER_NONCE, "")
     given = headers.get(HEADER_SIGNATURE, "")
-    if not timestamp.isdigit() or not (16 <= len(nonce) <= 64) or not given:
+    if not (_TIMESTAMP.fullmatch(timestamp) and _NONCE.fullmatch(nonce) and _HEX.fullmatch(given)):
         raise ProtocolError("unsigned", "the request lacks a timestamp, nonce or signature")
     expected = signature(key, method, path, timestamp, nonce, body)
     if not hmac.compare_digest(expected, given):

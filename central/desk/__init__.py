@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from appkit.signin import load_session_user
+
 from ..extensions import db, login_manager
 from ..models import StaffUser
 
@@ -30,8 +32,8 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(StaffUser, int(user_id))
-    return user if user is not None and user.active else None  # disabled: signed out at once
+def _load_user(value: str):
+    """The signed-in desk user, if the cookie's session token is still theirs: a disabled user,
+    a sign-out elsewhere or a new password signs every session out at once (appkit.signin)."""
+    return load_session_user(value, lambda user_id: db.session.get(StaffUser, int(user_id))
+                             if user_id.isascii() and user_id.isdigit() and len(user_id) < 10 else None)

@@ -8,11 +8,15 @@ from wtforms import DateField, PasswordField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from appkit.forms import Cleaned
+from petition import text
 from petition.vocabulary import SATISFACTION
+
+_long_text = Cleaned(text.cleaner(text.LONG_TEXT, multiline=True))
 
 
 class LoginForm(FlaskForm):
-    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    username = StringField(_l("User name"), validators=[DataRequired(), Cleaned(text.cleaner(64))])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
@@ -21,7 +25,7 @@ class StepForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
-    text = TextAreaField(_l("Reply to the petitioner"), validators=[DataRequired(), Length(max=5000)])
+    text = TextAreaField(_l("Reply to the petitioner"), validators=[DataRequired(), _long_text])
 
 
 class RequestForm(FlaskForm):
@@ -29,7 +33,7 @@ class RequestForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    result = TextAreaField(_l("The answer"), validators=[DataRequired(), Length(max=5000)])
+    result = TextAreaField(_l("The answer"), validators=[DataRequired(), _long_text])
 
 
 class EvaluationForm(FlaskForm):
@@ -56,7 +60,8 @@ def step_forms() -> dict[str, FlaskForm]:
 class SearchForm(FlaskForm):
     """The one search box; posted, so an ID number or phone never lands in a URL or a log."""
 
-    q = StringField(_l("Query code, ID number, phone or name"), validators=[DataRequired(), Length(max=64)])
+    q = StringField(_l("Query code, ID number, phone or name"),
+                    validators=[DataRequired(), Cleaned(text.cleaner(64))])
 
 
 class SameMatterForm(FlaskForm):

@@ -9,10 +9,12 @@ from datetime import datetime, timezone
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import login_required
 
+from appkit.signin import address_limit
 from petition.clock import utcnow_naive
 
+from ..extensions import limiter
 from . import accounts, bp
 from .forms import LoginForm
 from .access import open_view
@@ -27,6 +29,7 @@ def _idle_sign_out():
 
 @bp.route("/login", methods=["GET", "POST"])
 @open_view
+@address_limit(limiter, "CENTRAL_SIGN_IN_ADDRESS_ATTEMPTS", "CENTRAL_SIGN_IN_LOCK_MINUTES")
 def login():
     form = LoginForm()
     error = None
@@ -36,11 +39,12 @@ def login():
             user = accounts.authenticate(form.username.data, form.password.data,
                                          address=request.remote_addr, now=utcnow_naive())
         except accounts.SignInRefused as refused:
-            error = (_("Too many failed sign-ins: this account is locked from here for a while.")
+            error = (_("Many sign-ins are being checked at this moment; please try again.")
+                     if refused.reason == "busy" else
+                     _("Too many failed sign-ins: this account is locked from here for a while.")
                      if refused.locked else _("The user name or password is not right."))
         else:
-            login_user(user)
-            accounts.signed_in(now)
+            accounts.sign_in(user, now)
             return redirect(url_for(".cases"))
     return render_template("desk/login.html", form=form, error=error,
                            idle=request.args.get("idle") == "1"), 200 if not error else 401
@@ -50,5 +54,5 @@ def login():
 @login_required
 @open_view
 def logout():
-    logout_user()
+    accounts.sign_out()
     return redirect(url_for(".login"))

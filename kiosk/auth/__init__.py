@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, current_app, flash, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
-from appkit.signin import idle_signed_out
+from appkit.signin import idle_signed_out, load_session_user
 from petition.clock import utcnow
 
 from ..extensions import db
@@ -31,9 +31,9 @@ PASSIVE_ENDPOINTS: set[str] = set()
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> StaffUser | None:
-    user = db.session.get(StaffUser, user_id)
-    return user if user is not None and user.active else None
+def _load_user(value: str) -> StaffUser | None:
+    """The signed-in user, if the cookie's session token is still theirs (appkit.signin)."""
+    return load_session_user(value, lambda user_id: db.session.get(StaffUser, user_id[:36]))
 
 
 def _idle_sign_out():

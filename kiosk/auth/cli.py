@@ -44,6 +44,23 @@ def user_disable(name: str):
     account = db.session.scalars(select(StaffUser).where(StaffUser.username == name)).first()
     if account is None:
         raise click.ClickException(f"no account named {name!r}")
-    account.active = False
+    operations.disable(account)
     db.session.commit()
-    click.echo(f"disabled: {name}")
+    click.echo(f"disabled: {name} (signed out everywhere)")
+
+
+@user.command("password")
+@click.argument("name")
+@click.password_option("--password", prompt="New password", confirmation_prompt=True,
+                       help="Asked for when not given (hidden, twice).")
+def user_password(name: str, password: str):
+    """Give NAME a new password; their sessions end everywhere."""
+    account = db.session.scalars(select(StaffUser).where(StaffUser.username == name)).first()
+    if account is None:
+        raise click.ClickException(f"no account named {name!r}")
+    try:
+        operations.set_password(account, password)
+    except operations.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"new password for {name} (signed out everywhere)")

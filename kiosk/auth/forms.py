@@ -6,6 +6,9 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from appkit.forms import Cleaned
+from petition import text
+
 from .operations import MIN_PASSWORD, ROLES
 
 ROLE_LABELS = {"receptionist": _l("Receptionist"), "supervisor": _l("Supervisor"),
@@ -13,7 +16,7 @@ ROLE_LABELS = {"receptionist": _l("Receptionist"), "supervisor": _l("Supervisor"
 
 
 class SignInForm(FlaskForm):
-    username = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    username = StringField(_l("Name"), validators=[DataRequired(), Cleaned(text.cleaner(64))])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
@@ -22,7 +25,7 @@ class SignOutForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    username = StringField(_l("Name"), validators=[DataRequired(), Length(max=64)])
+    username = StringField(_l("Name"), validators=[DataRequired(), Cleaned(text.cleaner(64))])
     role = SelectField(_l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
     confirm = PasswordField(_l("Password again"),

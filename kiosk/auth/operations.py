@@ -2,10 +2,14 @@
 
 Five failed sign-ins for one account from one address within
 KIOSK_SIGN_IN_LOCK_MINUTES lock that account from that address until the
-oldest of them is older than that. The failures are rows in the database, so
-a restart of the kiosk does not reset the count, and every waitress thread
-sees the same count. An unknown name is counted and answered exactly like a
-wrong password, so the form does not tell which names exist.
+oldest of them is older than that; KIOSK_SIGN_IN_ADDRESS_ATTEMPTS failures
+from one address, whatever the names, lock that address (appkit.signin's
+address limit, on the sign-in view). The
+failures are rows in the database, so a restart of the kiosk does not reset
+the count, and every waitress thread sees the same count. An unknown name is
+counted and answered exactly like a wrong password, so the form does not
+tell which names exist. Signing out, disabling an account or giving it a new
+password ends its sessions everywhere.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from appkit import passwords
-from appkit.signin import SignInLock
+from appkit.signin import SignInLock, SignInRefused, end_sessions, new_session_token
 
 from ..extensions import db
 from ..models import SignInFailure, StaffUser
@@ -32,12 +36,7 @@ class AccountError(ValueError):
     """A request about an account that cannot be done; the message says why."""
 
 
-class SignInRefused(Exception):
-    """Signing in failed: `locked` tells a lock from a wrong name or password."""
-
-    def __init__(self, locked: bool):
-        super().__init__("locked" if locked else "wrong name or password")
-        self.locked = locked
+__all__ = ["SignInRefused"]
 
 
 def has_role(user, role: str) -> bool:
@@ -56,7 +55,8 @@ def create_user(username: str, password: str, role: str) -> StaffUser:
         raise AccountError(f"a password of at least {MIN_PASSWORD} characters")
     if db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first():
         raise AccountError(f"there is already an account named {username!r}")
-    user = StaffUser(username=username, password_hash=passwords.hash_password(password), role=role, active=True)
+    user = StaffUser(username=username, password_hash=passwords.hash_password(password), role=role,
+                     active=True, session_token=new_session_token())
     db.session.add(user)
     return user
 
@@ -71,18 +71,24 @@ def is_locked(username: str, address: str, now: datetime) -> bool:
     return _lock().is_locked(username, address, now)
 
 
+def find_user(username: str) -> StaffUser | None:
+    return db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
+
+
 def authenticate(username: str, password: str, *, address: str, now: datetime) -> StaffUser:
-    """The account if the name and password are right and it is not locked; commits."""
-    username = (username or "").strip()[:64]
-    address = (address or "unknown")[:64]
-    lock = _lock()
-    if lock.is_locked(username, address, now):
-        raise SignInRefused(locked=True)
-    user = db.session.scalars(select(StaffUser).where(StaffUser.username == username)).first()
-    if not (passwords.check(user.password_hash if user else None, password) and user.active):
-        raise SignInRefused(locked=lock.failed(username, address, now))
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    lock.succeeded(username, address)
-    db.session.commit()
-    return user
+    """The account if the name and password are right and nothing is locked; commits."""
+    return _lock().authenticate(username, password, address=address, now=now, find=find_user)
+
+
+def disable(user: StaffUser) -> None:
+    """Disable an account and end its sessions everywhere; the caller commits."""
+    user.active = False
+    end_sessions(user)
+
+
+def set_password(user: StaffUser, password: str) -> None:
+    """A new password, which ends the account's sessions everywhere; the caller commits."""
+    if len(password or "") < MIN_PASSWORD:
+        raise AccountError(f"a password of at least {MIN_PASSWORD} characters")
+    user.password_hash = passwords.hash_password(password)
+    end_sessions(user)

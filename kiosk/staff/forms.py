@@ -17,13 +17,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from appkit.forms import Cleaned
+from petition import text
+from petition.identity import clean_id_number, clean_phone
 from petition.limits import MAX_EXTENSION_DAYS
-from petition.vocabulary import SATISFACTION
-
-from petition.identity import InvalidEntry, clean_id_number, clean_phone
-from petition.vocabulary import CATEGORIES, MAX_GROUP_SIZE, MAX_REPRESENTATIVES, SERVICES
+from petition.vocabulary import CATEGORIES, MAX_GROUP_SIZE, MAX_REPRESENTATIVES, SATISFACTION, SERVICES
 
 
 MAX_MATERIALS = 6
@@ -59,46 +59,41 @@ class TransferForm(FlaskForm):
         (code, service.label) for code, service in SERVICES.items()]), validate_choice=False)
 
 
-def _id_number(form, field):
-    if field.data:
-        try:
-            field.data = clean_id_number(field.data)
-        except InvalidEntry as error:
-            raise ValidationError(str(error.reason)) from error
+_id_number, _phone = Cleaned(clean_id_number), Cleaned(clean_phone)
 
 
-def _phone(form, field):
-    if field.data:
-        try:
-            field.data = clean_phone(field.data)
-        except InvalidEntry as error:
-            raise ValidationError(str(error.reason)) from error
+def _text(length: int) -> Cleaned:
+    return Cleaned(text.cleaner(length))
+
+
+def _long_text(length: int = text.LONG_TEXT) -> Cleaned:
+    return Cleaned(text.cleaner(length, multiline=True))
 
 
 class RepresentativeForm(Form):
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=50)])
+    name = StringField(_l("Name"), validators=[Optional(), _text(50)])
     id_number = StringField(_l("ID number"), validators=[Optional(), _id_number])
     phone = StringField(_l("Phone"), validators=[Optional(), _phone])
 
 
 class MaterialForm(Form):
-    name = StringField(_l("Material"), validators=[Optional(), Length(max=100)])
+    name = StringField(_l("Material"), validators=[Optional(), _text(100)])
     count = IntegerField(_l("Count"), validators=[Optional(), NumberRange(min=1, max=999)])
 
 
 class RegistrationForm(FlaskForm):
     """接谈登记: everything the receptionist completes with the person at the window."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=50)])
+    name = StringField(_l("Name"), validators=[DataRequired(), _text(50)])
     gender = SelectField(_l("Gender"), choices=options(GENDERS.items()))
     id_number = StringField(_l("ID number"), validators=[DataRequired(), _id_number])
     phone = StringField(_l("Phone"), validators=[DataRequired(), _phone])
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    address = StringField(_l("Address"), validators=[Optional(), _text(200)])
     is_deputy = BooleanField(_l("People's congress deputy"))
     category = SelectField(_l("Category"), choices=options((code, c.label) for code, c in CATEGORIES.items()))
     body_name = SelectField(_l("Body concerned"), choices=[], validate_choice=False)
-    matter = TextAreaField(_l("The matter"), validators=[DataRequired(), Length(max=5000)])
-    request = TextAreaField(_l("The request"), validators=[DataRequired(), Length(max=5000)])
+    matter = TextAreaField(_l("The matter"), validators=[DataRequired(), _long_text()])
+    request = TextAreaField(_l("The request"), validators=[DataRequired(), _long_text()])
     group_size = IntegerField(_l("Group size"), validators=[Optional(), NumberRange(min=1, max=MAX_GROUP_SIZE)])
     representatives = FieldList(FormField(RepresentativeForm), min_entries=MAX_REPRESENTATIVES,
                                 max_entries=MAX_REPRESENTATIVES)
@@ -120,29 +115,29 @@ class AcceptForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    result = TextAreaField(_l("Answer given"), validators=[DataRequired(), Length(max=5000)])
+    result = TextAreaField(_l("Answer given"), validators=[DataRequired(), _long_text()])
     satisfaction = SelectField(_l("Satisfaction"), choices=options([("", "—")] + list(SATISFACTION.items())))
 
 
 class CloseForm(AnswerForm):
-    result = TextAreaField(_l("Result"), validators=[DataRequired(), Length(max=5000)])
+    result = TextAreaField(_l("Result"), validators=[DataRequired(), _long_text()])
 
 
 class ForwardForm(FlaskForm):
-    body = SelectField(_l("Body"), choices=[], validate_choice=False,
-                       validators=[DataRequired()])
+    # One of the bodies listed (涉及单位), never free text.
+    body = SelectField(_l("Body"), choices=[], validators=[DataRequired()])
 
 
 class AssignForm(FlaskForm):
-    body = SelectField(_l("Body"), choices=[], validate_choice=False, validators=[DataRequired()])
+    body = SelectField(_l("Body"), choices=[], validators=[DataRequired()])
     due_on = DateField(_l("Due date"), validators=[DataRequired()])
 
 
 class NotAcceptForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
-    channel = TextAreaField(_l("Proper channel"), validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), _long_text(2000)])
+    channel = TextAreaField(_l("Proper channel"), validators=[DataRequired(), _long_text(2000)])
 
 
 class ExtendForm(FlaskForm):
     days = IntegerField(_l("Days"), validators=[DataRequired(), NumberRange(min=1, max=MAX_EXTENSION_DAYS)])
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), _long_text(2000)])

@@ -82,7 +82,8 @@ def figures_csv():
 def audit_log():
     entity_id = (request.args.get("id") or "").strip()[:36]
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+    page = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100000 else 1
     query = select(AuditEntry)
     count = select(func.count()).select_from(AuditEntry)
     if entity_id:

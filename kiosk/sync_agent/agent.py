@@ -8,6 +8,13 @@ pulls the central office's handling of this kiosk's cases and stores the new
 cursor in the same transaction as the changes. A batch that is sent again
 after a lost answer, a cut connection or a killed agent changes nothing.
 
+Each record is checked with the protocol's rules before it is sent; one that
+breaks them, or that the office refuses all the same, is held aside
+(held.py) and the others are delivered. Any failure of the network or of the
+office's answer (a cut, a truncated or garbled answer, HTTP that is not HTTP)
+is a SyncError, recorded for the console and retried. One sync runs at a
+time per kiosk, whichever process starts it (lock.py).
+
 `run` retries a failed sync with exponential backoff and full jitter (1 s up
 to 15 minutes). `status` is what the staff console and /healthz show;
 `flask --app kiosk sync` runs one now (kiosk/sync_agent/cli.py), and
@@ -16,13 +23,9 @@ background.py runs it every night.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
-import ssl
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
@@ -38,6 +41,9 @@ from sync import protocol
 from ..extensions import db
 from ..maintenance import health
 from ..models import Case, GroupRepresentative, Material, Person, SyncDeletion, SyncState, Visit
+from . import held
+from .client import Client, SyncError, configured  # noqa: F401  (the agent's API: agent.Client, …)
+from .lock import Busy, sync_lock
 from .schedule import next_nightly_run
 
 log = logging.getLogger("jiedai.sync")
@@ -50,87 +56,11 @@ BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 15 * 60.0
 
 
-class SyncError(Exception):
-    """A sync that did not finish; `message` is written for the staff console."""
-
-    def __init__(self, code: str, message: str, *, retry: bool = True):
-        super().__init__(message)
-        self.code, self.message, self.retry = code, message, retry
-
-
 @dataclass
 class SyncResult:
     pushed: dict[str, int] = field(default_factory=dict)
     applied: dict[str, int] = field(default_factory=dict)
     pulled: int = 0
-
-
-def configured(config) -> bool:
-    """Whether this kiosk has somewhere to sync to and a credential to sign with."""
-    return bool(config["KIOSK_SYNC_URL"] and config["KIOSK_SYNC_KEY"])
-
-
-# --- the HTTP client ----------------------------------------------------------------------
-
-class Client:
-    """Signed requests to the central app; one connection per request (no keep-alive)."""
-
-    def __init__(self, base_url: str, kiosk_id: str, key: str, *, ca_file: str = "",
-                 timeout: float = 30.0, clock: Callable[[], float] = time.time):
-        self.base_url = base_url.rstrip("/")
-        self.kiosk_id, self.key, self.timeout, self.clock = kiosk_id, key, timeout, clock
-        self.context = ssl.create_default_context(cafile=ca_file or None)
-
-    @classmethod
-    def from_config(cls, config) -> Client:
-        if not configured(config):
-            raise SyncError("not_configured",
-                            "sync is not configured: set KIOSK_SYNC_URL and KIOSK_SYNC_KEY", retry=False)
-        return cls(config["KIOSK_SYNC_URL"], config["KIOSK_ID"], config["KIOSK_SYNC_KEY"],
-                   ca_file=config["KIOSK_SYNC_CA_FILE"], timeout=config["KIOSK_SYNC_TIMEOUT"])
-
-    def request(self, method: str, path: str, body: bytes = b"", *, gzipped: bool = False) -> dict:
-        headers = protocol.sign(self.kiosk_id, self.key, method, path, body, now=self.clock())
-        headers.update({"Accept": "application/json", "Connection": "close"})
-        if body:
-            headers["Content-Type"] = "application/json"
-        if gzipped:
-            headers["Content-Encoding"] = "gzip"
-        request = urllib.request.Request(self.base_url + path, data=body if method == "POST" else None,
-                                         headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout, context=self.context) as answer:
-                raw = answer.read()
-        except urllib.error.HTTPError as error:
-            raise self._refusal(error) from error
-        except (urllib.error.URLError, OSError, ValueError) as error:
-            # Refused, reset, cut, timed out, bad certificate: the network, try again later.
-            reason = getattr(error, "reason", error)
-            raise SyncError("network", f"cannot reach the central office at {self.base_url}: "
-                                       f"{reason}") from error
-        try:
-            return json.loads(raw)
-        except ValueError as error:
-            raise SyncError("bad_answer", "the central office's answer is not JSON") from error
-
-    @staticmethod
-    def _refusal(error: urllib.error.HTTPError) -> SyncError:
-        try:
-            payload = json.loads(error.read())
-            code, message = payload["error"], payload["message"]
-        except (ValueError, KeyError, TypeError, OSError):
-            code, message = f"http_{error.code}", f"the central office answered HTTP {error.code}"
-        # 5xx and a reused nonce may pass on a later attempt; a refused credential,
-        # a wrong clock or a malformed batch will not until someone fixes it.
-        retry = error.code >= 500 or code == "replayed"
-        return SyncError(code, f"the central office refused: {message}", retry=retry)
-
-    def push(self, batch: protocol.Batch) -> dict:
-        return self.request("POST", protocol.PUSH_PATH, protocol.pack_batch(self.kiosk_id, batch),
-                            gzipped=True)
-
-    def changes(self, cursor: str, limit: int = 500) -> dict:
-        return self.request("GET", f"{protocol.CHANGES_PATH}?after={cursor}&limit={limit}")
 
 
 # --- state --------------------------------------------------------------------------------
@@ -163,6 +93,7 @@ def status(app: Flask | None = None) -> dict:
         window = app.config["KIOSK_SYNC_WINDOW"]
         return {
             "configured": configured(app.config),
+            "held": held.count(),
             "last_success_at": _iso(agent.last_success_at if agent else None),
             "last_attempt_at": _iso(agent.last_attempt_at if agent else None),
             "last_error": agent.last_error if agent else None,
@@ -195,7 +126,11 @@ def _rows_after(name: str, acked: int, limit: int) -> list[dict]:
 
 
 def push_table(client: Client, name: str, *, batch_records: int) -> tuple[int, int]:
-    """Push one table until nothing is left; (records sent, records the office applied)."""
+    """Push one table until nothing is left; (records delivered, records the office applied).
+
+    A record that breaks the protocol's rules, checked here as the office checks them, or that
+    the office refuses by name, is held aside (held.py); the others of its batch are delivered.
+    """
     sent = applied = 0
     while True:
         acked = _state(name).acked_seq
@@ -205,15 +140,43 @@ def push_table(client: Client, name: str, *, batch_records: int) -> tuple[int, i
             return sent, applied
         records = (protocol.encode_row(name, row, row["sync_seq"]) for row in rows)
         for batch in protocol.batches(name, records, max_records=batch_records):
-            answer = client.push(batch)
-            if answer.get("acked_seq") != batch.max_seq:
-                raise SyncError("bad_answer", f"the central office acknowledged "
-                                              f"{answer.get('acked_seq')!r}, not {batch.max_seq}")
-            # The office has committed the batch; only now move past it.
+            delivered, count = _deliver(client, batch)
+            # The office has committed the batch; only now move past it, held records included.
+            held.release(name, delivered)
             _state(name).acked_seq = batch.max_seq
             db.session.commit()
-            sent += len(batch.records)
-            applied += int(answer.get("applied", 0))
+            sent += len(delivered)
+            applied += count
+
+
+def _deliver(client: Client, batch: protocol.Batch) -> tuple[list[dict], int]:
+    """Send what the office will take of `batch`, holding the rest aside; (delivered, applied)."""
+    refusals = [refusal for record in batch.records
+                for refusal in [protocol.check_record(batch.table, record)[1]] if refusal is not None]
+    records = batch.records
+    while True:
+        if refusals:
+            held.hold(refusals, batch.table, records, now=utcnow())
+            refused = {refusal.sync_seq for refusal in refusals}
+            records = [record for record in records if record["sync_seq"] not in refused]
+            log.warning("sync: %d %s record(s) held aside: %s", len(refused), batch.table,
+                        refusals[0].message)
+        if not records:
+            return [], 0
+        sending = protocol.Batch(batch.table, records)
+        try:
+            answer = client.push(sending)
+        except SyncError as error:
+            known = {record["sync_seq"] for record in records}
+            refusals = [refusal for refusal in error.refused if refusal.sync_seq in known]
+            if not refusals:
+                raise
+            continue  # the office named what it refuses: hold those, send the others
+        if answer.get("acked_seq") != sending.max_seq:
+            raise SyncError("bad_answer", f"the central office acknowledged "
+                                          f"{protocol.shown(answer.get('acked_seq'))}, not {sending.max_seq}")
+        count = answer.get("applied")
+        return records, count if type(count) is int else 0
 
 
 def pull(client: Client, *, limit: int = 500) -> int:
@@ -224,10 +187,16 @@ def pull(client: Client, *, limit: int = 500) -> int:
         db.session.rollback()
         answer = client.changes(cursor, limit)
         changes = answer.get("changes")
-        if not isinstance(changes, list) or not isinstance(answer.get("cursor"), str):
+        next_cursor = answer.get("cursor")
+        if not isinstance(changes, list) or not isinstance(next_cursor, str) or len(next_cursor) > 64:
             raise SyncError("bad_answer", "the central office's change feed is malformed")
         for change in changes:
-            _apply_office_change(change)
+            try:
+                _apply_office_change(change)
+            except protocol.ProtocolError as error:
+                db.session.rollback()
+                raise SyncError("bad_answer", f"the central office's change feed is malformed: "
+                                              f"{error.message}") from error
         _state("pull").cursor = answer["cursor"]
         db.session.commit()
         pulled += len(changes)
@@ -242,8 +211,14 @@ def _apply_office_change(change: dict) -> None:
     case's `version` is not touched (these facts are not the kiosk's to send)
     and `updated_at` stays the kiosk's own.
     """
-    values = {name: protocol.decode_value(kind, change.get(name))
-              for name, kind in protocol.OFFICE_CASE_FIELDS.items()}
+    if not isinstance(change, dict) or not isinstance(change.get("case_id"), str):
+        raise protocol.ProtocolError("bad_record", "a change must be an object with a case_id")
+    values = {}
+    for name, rule in protocol.OFFICE_CASE_RULES.items():  # the same rules as pushed fields
+        try:
+            values[name] = protocol.check_value(rule, change.get(name))
+        except protocol.ProtocolError as error:
+            raise protocol.ProtocolError(error.code, f"{name} {error.message}") from error
     columns = [Case.__table__.c[name] for name in (*lifecycle.WINDOW_FACTS, "office_version")]
     current = db.session.execute(select(*columns).where(Case.id == change.get("case_id"))).first()
     if current is None or current.office_version >= (values["office_version"] or 0):
@@ -257,8 +232,20 @@ def _apply_office_change(change: dict) -> None:
 
 
 def run_once(app: Flask | None = None, client: Client | None = None) -> SyncResult:
-    """One whole sync (push every table, then pull); records success or the error."""
+    """One whole sync (push every table, then pull); records success or the error.
+
+    Only one runs at a time per kiosk: another one running (in this process or another)
+    makes this one a SyncError("busy"), retried like any other."""
     app = app or current_app
+    try:
+        with sync_lock(app.instance_path):
+            return _sync_once(app, client)
+    except Busy as busy:
+        raise SyncError("busy", "another sync of this kiosk is running (lock file "
+                                f"{busy}); this one waits for it to end") from None
+
+
+def _sync_once(app: Flask, client: Client | None) -> SyncResult:
     with app.app_context():
         started = utcnow()
         agent = _state("agent")
@@ -274,17 +261,24 @@ def run_once(app: Flask | None = None, client: Client | None = None) -> SyncResu
             result.pulled = pull(client)
             health.send(client, app)  # printer, reader, disk, backup: for the office's kiosk list
         except SyncError as error:
-            db.session.rollback()
             health.note_refusal(error)  # a refused clock is shown on the console
-            agent = _state("agent")
-            agent.last_error, agent.last_error_at = error.message, utcnow()
-            db.session.commit()
+            _record_error(error.message)
             log.warning("sync failed: %s", error.message)
+            raise
+        except Exception as error:  # a bug: shown on the console too, and raised loudly
+            _record_error(f"internal error: {type(error).__name__}: {error}"[:500])
             raise
         agent = _state("agent")
         agent.last_success_at, agent.last_error, agent.last_error_at = utcnow(), None, None
         db.session.commit()
         return result
+
+
+def _record_error(message: str) -> None:
+    db.session.rollback()
+    agent = _state("agent")
+    agent.last_error, agent.last_error_at = message, utcnow()
+    db.session.commit()
 
 
 def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:

@@ -2,8 +2,13 @@
 
 A sync can take minutes on a poor network, so neither the button nor the
 schedule runs it in a request thread. One lock per app keeps the two from
-syncing at the same time (they would only resend, but there is no point).
-The thread starts with the server (run.py), never in the app factory.
+syncing at the same time, and the agent's lock file keeps any other process
+(`flask --app kiosk sync` in a shell) from syncing beside them. The thread
+starts with the server (run.py), never in the app factory.
+
+The nightly loop is supervised: whatever one night's sync raises (a bug, a
+full disk), it is logged with its traceback and the loop goes on to the next
+night; it never ends while the server runs.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ log = logging.getLogger(__name__)
 EXTENSION = "jiedai.background_sync"
 NOW_ATTEMPTS = 3
 NIGHTLY_ATTEMPTS = 12
+# After an unexpected failure of the loop itself, wait this long before going on.
+RECOVER_S = 60.0
 
 
 class BackgroundSync:
@@ -65,13 +72,21 @@ class BackgroundSync:
             except agent.SyncError as error:  # already recorded for the console and /healthz
                 log.warning("sync gave up: %s", error.message)
 
-    def nightly_loop(self, sleep: Callable[[float], None] = time.sleep) -> None:
-        """Forever: sleep until this kiosk's nightly minute, sync with retries, repeat."""
+    def nightly_loop(self, sleep: Callable[[float], None] = time.sleep, *,
+                     nights: int | None = None) -> None:
+        """Sleep until this kiosk's nightly minute, sync with retries, repeat: forever, or for
+        `nights` rounds (tests). A round that fails unexpectedly is logged, never the end."""
         config = self.app.config
-        while True:
-            wake = next_nightly_run(utcnow(), config["KIOSK_ID"], config["KIOSK_SYNC_WINDOW"])
-            sleep(max(0.0, (wake - utcnow()).total_seconds()))
-            self._sync(NIGHTLY_ATTEMPTS)
+        while nights is None or nights > 0:
+            try:
+                wake = next_nightly_run(utcnow(), config["KIOSK_ID"], config["KIOSK_SYNC_WINDOW"])
+                sleep(max(0.0, (wake - utcnow()).total_seconds()))
+                self._sync(NIGHTLY_ATTEMPTS)
+            except Exception:  # supervised: logged loudly, and the schedule goes on
+                log.exception("the nightly sync failed unexpectedly; it runs again")
+                sleep(RECOVER_S)
+            if nights is not None:
+                nights -= 1
 
 
 def background(app: Flask) -> BackgroundSync:

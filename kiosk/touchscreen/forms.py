@@ -6,9 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from petition.identity import InvalidEntry, clean_id_number, clean_phone
+from appkit.forms import Cleaned
+from petition import text
+from petition.identity import clean_id_number, clean_phone
 from petition.vocabulary import CATEGORIES, MAX_GROUP_SIZE, MAX_REPRESENTATIVES, SERVICES
 
 
@@ -26,30 +28,22 @@ class RestartForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = StringField(validators=[InputRequired(), Length(max=20)])
-    next = StringField(validators=[Optional(), Length(max=200)])
-
-
-def _cleaned(cleaner):
-    def check(form, field):
-        try:
-            field.data = cleaner(field.data or "")
-        except InvalidEntry as error:
-            raise ValidationError(str(error.reason)) from None
-    return check
+    locale = StringField(validators=[InputRequired(), Cleaned(text.cleaner(20))])
+    next = StringField(validators=[Optional(), Cleaned(text.cleaner(200))])
 
 
 class IdentityForm(FlaskForm):
     id_number = StringField(_l("ID card number"), validators=[
         InputRequired(_l("Please enter your ID card number.")), Length(max=40),
-        _cleaned(clean_id_number)])
+        Cleaned(clean_id_number)])
     phone = StringField(_l("Phone number"), validators=[
         InputRequired(_l("Please enter a phone number we can reach you on.")), Length(max=30),
-        _cleaned(clean_phone)])
+        Cleaned(clean_phone)])
     name = StringField(_l("Name (optional, can be given at the window)"),
-                       validators=[Optional(), Length(max=50)])
+                       validators=[Optional(), Cleaned(text.cleaner(50))])
     address = StringField(_l("Address (optional)"), validators=[
-        Optional(), Length(max=200, message=_l("Please shorten the address to 200 characters."))])
+        Optional(), Length(max=200, message=_l("Please shorten the address to 200 characters.")),
+        Cleaned(text.cleaner(200))])
     group_size = IntegerField(_l("Number of people in the group"), validators=[
         Optional(), NumberRange(2, MAX_GROUP_SIZE,
                                 _l("A group has 2 to %(max)d people.", max=MAX_GROUP_SIZE))])
@@ -89,9 +83,11 @@ class MatterForm(FlaskForm):
     body = SelectField(_l("Which body does it concern?"), validate_choice=True,
                        validators=[Optional()])
     matter = TextAreaField(_l("Your matter in a few words (optional)"), validators=[
-        Optional(), Length(max=500, message=_l("Please keep it to 500 characters; the window takes the rest."))])
+        Optional(), Length(max=500, message=_l("Please keep it to 500 characters; the window takes the rest.")),
+        Cleaned(text.cleaner(text.LONG_TEXT, multiline=True))])
     request = TextAreaField(_l("What you ask for (optional)"), validators=[
-        Optional(), Length(max=500, message=_l("Please keep it to 500 characters; the window takes the rest."))])
+        Optional(), Length(max=500, message=_l("Please keep it to 500 characters; the window takes the rest.")),
+        Cleaned(text.cleaner(text.LONG_TEXT, multiline=True))])
 
 
 class ConfirmForm(FlaskForm):

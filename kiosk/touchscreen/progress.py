@@ -3,7 +3,8 @@
 Query codes cannot be guessed (see `querycode`), and wrong tries slow down
 on top of that: after `FREE_TRIES` wrong codes in one kiosk session or from
 one address, the next try must wait, twice as long after each further wrong
-code, up to `MAX_WAIT`. The screen answers "please wait N seconds" at once
+code, up to `MAX_WAIT`; a right code in between does not reset the count,
+which lapses only after `FORGET_AFTER` without a wrong code. The screen answers "please wait N seconds" at once
 instead of sleeping, so no server thread is held. Unknown and malformed
 codes get the same answer, so a try teaches nothing about the codes.
 """
@@ -105,8 +106,8 @@ def look_up(entered: str, *, session_tries: Tries, address_tries: Tries, now: da
         session_tries.failed(now)
         address_tries.failed(now)
         return Outcome()
-    session_tries.failures = address_tries.failures = 0
-    session_tries.last = address_tries.last = None
+    # A code that is found does not reset the count of wrong ones: slipping a known code in
+    # between guesses would otherwise lift the slow-down. The count lapses after FORGET_AFTER.
     case = visit.case
     if case is None:  # a ticket taken but not registered at the window
         return Outcome(progress=Progress(visit=visit, milestones=[], due_on=None,

@@ -1,8 +1,9 @@
 """Routes of the touch screen.
 
-The visit being entered lives in the session as a draft until the visitor
-confirms; 重新开始 and the idle timeout clear the session, so nothing one
-visitor typed is reachable by the next (every page is also `no-store`).
+The visit being entered is a draft (drafts.py) until the visitor confirms;
+confirming forgets it at once, and 重新开始 and the idle timeout clear the
+session, so nothing one visitor typed is reachable by the next (every page
+is also `no-store`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from petition.clock import utcnow
 from petition.vocabulary import CATEGORIES, SERVICES
 from printer.render import to_html
 
-from ..extensions import db
+from ..extensions import csrf, db
 from ..i18n import LOCALES
 from ..models import Visit
 from ..printing.operations import latest_ticket_job, ticket_receipt
@@ -70,7 +71,7 @@ def _save(draft: dict) -> None:
     draft_id = session.get("draft_id")
     if not isinstance(draft_id, str):
         draft_id = session["draft_id"] = _store().new_id()
-    _store().put(draft_id, draft)
+    _store().put(draft_id, draft, client=request.remote_addr or "-")
 
 
 def _forget_visitor() -> None:
@@ -98,8 +99,10 @@ def start():
 
 
 @bp.post("/restart")
+@csrf.exempt
 def restart():
-    # The CSRF token is checked like any form, but a stale one must still clear.
+    # Without a CSRF check: forgetting the visitor is always safe, and a page left open past
+    # a restart of the kiosk (a stale token) must still clear.
     _forget_visitor()
     return redirect(url_for(".welcome"))
 
@@ -237,6 +240,10 @@ def confirm():
         job = latest_ticket_job(visit)
         if job is not None and job.status == "pending":
             worker(current_app._get_current_object()).submit(job.id)
+    # The visit is registered: its draft is forgotten now, not at the next visitor's start, so
+    # the shared screen's /review and /identity no longer show it. A second tap finds the visit
+    # by its key.
+    _store().discard(session.pop("draft_id", None))
     session["ticket"] = visit.id
     session.modified = True
     return redirect(url_for(".ticket"))

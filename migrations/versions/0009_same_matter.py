@@ -6,13 +6,13 @@ day. Plain ALTER TABLE (SQLite 3.35+), as 0005: rebuilding the table would
 drop its sync triggers.
 
 Revision ID: 0009_same_matter
-Revises: 0007_retention
+Revises: 0008_hardening
 """
 
 from alembic import op
 
 revision = "0009_same_matter"
-down_revision = "0007_retention"
+down_revision = "0008_hardening"
 branch_labels = None
 depends_on = None
 

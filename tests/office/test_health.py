@@ -46,7 +46,7 @@ def test_the_progress_limit_holds_across_two_apps_on_one_database(central_app, c
 
 
 def test_behind_a_proxy_the_limit_counts_the_visitors_address(central_database, tmp_path):
-    app = make_central(tmp_path / "proxied", central_database, CENTRAL_PROXIES=1,
+    app = make_central(tmp_path / "proxied", central_database, CENTRAL_TRUSTED_PROXIES=1,
                        CENTRAL_PROGRESS_PER_MINUTE=1)
     client = app.test_client()
     look_up = lambda visitor: client.post("/", data={"code": "00000-00000"},  # noqa: E731

@@ -90,9 +90,12 @@ def test_a_kiosk_cannot_send_or_overwrite_another_kiosks_records(central_app, ce
     foreign, _, _ = push(central_client, other_key, [person("p1", 9, 1, kiosk=KIOSK)],
                          kiosk="kiosk-other")
     assert foreign.status_code == 403 and foreign.json["error"] == "wrong_kiosk"
+    assert [(r["id"], r["field"]) for r in foreign.json["refused"]] == [("p1", "kiosk_id")]
     disguised, _, _ = push(central_client, other_key, [person("p1", 9, 1, kiosk="kiosk-other",
                                                               name="冒名")], kiosk="kiosk-other")
-    assert disguised.json["applied"] == 0
+    # Not "delivered, nothing applied": refused by name, so the sender knows it was not stored.
+    assert disguised.status_code == 403 and disguised.json["error"] == "wrong_kiosk"
+    assert [(r["id"], r["field"]) for r in disguised.json["refused"]] == [("p1", "id")]
     named_other, _, _ = push(central_client, other_key, [person("p9", 1, 1, kiosk="kiosk-other")],
                              kiosk="kiosk-other", sender=KIOSK)
     assert named_other.status_code == 403

@@ -13,6 +13,7 @@ from central.models import DeskAudit
 from petition.clock import local_date, utcnow
 from sync import protocol
 from tests.support.central import KIOSK, push, register_kiosk
+from tests.support.desk import add_desk_user, signed_in_desk
 
 NOW = datetime(2026, 11, 23, 12, 0)
 PASSWORD = "correct horse battery"
@@ -46,17 +47,8 @@ def desk(central_app):
     push(api, keys[KIOSK], [a_person("p-old")])
     push(api, keys["kiosk-two"], [a_case("two", today - timedelta(days=3), kiosk="kiosk-two",
                                          category="appeal")], table="case", kiosk="kiosk-two")
-    runner = central_app.test_cli_runner()
-    result = runner.invoke(args=["staff", "add", "li", "--name", "李科长", "--password", PASSWORD])
-    assert result.exit_code == 0, result.output
-    client = central_app.test_client()
-    page = client.get("/desk/login")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
-    client.csrf = token.group(1)
-    signed_in = client.post("/desk/login", data={"csrf_token": client.csrf, "username": "li",
-                                                 "password": PASSWORD})
-    assert signed_in.status_code == 302
-    return client
+    add_desk_user(central_app, password=PASSWORD)
+    return signed_in_desk(central_app, password=PASSWORD)
 
 
 def cases_on(page) -> list[str]:

@@ -14,6 +14,7 @@ from central.models import DeskAudit
 from petition.clock import local_date, utcnow
 from sync import protocol
 from tests.support.central import push, register_kiosk
+from tests.support.desk import add_desk_user, signed_in_desk
 
 NOW = datetime(2026, 11, 23, 12, 0)
 PASSWORD = "correct horse battery"
@@ -57,15 +58,8 @@ def keys(central_app):
 
 @pytest.fixture
 def desk(central_app, keys):
-    runner = central_app.test_cli_runner()
-    assert runner.invoke(args=["staff", "add", "li", "--name", "李科长", "--password", PASSWORD]).exit_code == 0
-    client = central_app.test_client()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                      client.get("/desk/login").get_data(as_text=True)).group(1)
-    client.csrf = token
-    assert client.post("/desk/login", data={"csrf_token": token, "username": "li",
-                                            "password": PASSWORD}).status_code == 302
-    return client
+    add_desk_user(central_app, password=PASSWORD)
+    return signed_in_desk(central_app, password=PASSWORD)
 
 
 def cases_on(page) -> list[str]:

@@ -19,6 +19,7 @@ from kiosk.models import Case, Visit
 from kiosk.sync_agent import agent
 from petition.clock import local_date, utcnow
 from tests.support.central import make_visits
+from tests.support.desk import add_desk_user, signed_in_desk
 from tests.support.touchscreen import csrf_token
 
 KIOSK = "kiosk-test"
@@ -102,15 +103,8 @@ def test_a_case_answered_at_the_window_is_never_due_at_the_office(app, central_a
 
 
 def desk_client(central_app):
-    runner = central_app.test_cli_runner()
-    assert runner.invoke(args=["staff", "add", "li", "--name", "李科长",
-                               "--password", "correct horse battery"]).exit_code == 0
-    client = central_app.test_client()
-    token = csrf_token(client.get("/desk/login").get_data(as_text=True))
-    client.post("/desk/login", data={"csrf_token": token, "username": "li",
-                                     "password": "correct horse battery"})
-    client.csrf = token
-    return client
+    add_desk_user(central_app)
+    return signed_in_desk(central_app)
 
 
 def progress_at_the_kiosk(app, code: str) -> str:

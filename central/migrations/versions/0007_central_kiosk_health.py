@@ -1,14 +1,14 @@
 """The kiosks' health summary (printer, card reader, disk, last backup, version), sent with each sync.
 
 Revision ID: 0007_central_kiosk_health
-Revises: 0005_case_lifecycle
+Revises: 0006_hardening
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0007_central_kiosk_health"
-down_revision = "0005_case_lifecycle"
+down_revision = "0006_hardening"
 branch_labels = None
 depends_on = None
 

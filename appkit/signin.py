@@ -3,10 +3,11 @@
 - Repeated failed sign-ins lock an account from that address for a while,
   counted in each app's own database table (a restart does not reset them).
 - Many failed sign-ins from one address, whatever the names tried, refuse
-  every sign-in from there for the same while (`address_limit`, with
-  Flask-Limiter in the process's memory). That check comes before anything
-  else, so a flood of made-up names costs a few hashes and then almost
-  nothing each; appkit.passwords also bounds how many hashes run at once.
+  every sign-in from there for the same while (`address_limit`). They are
+  counted in the same table, so every process of an app (the office's
+  several workers) sees the same count. That check comes before anything
+  else, so a flood of made-up names costs a few hashes and then one indexed
+  count each; appkit.passwords also bounds how many hashes run at once.
 - Every session cookie carries the user's `session_token` besides their id
   (`session_id`); signing out, disabling the user or setting a new password
   draws a new token, which ends every session of that user, in every browser,
@@ -22,14 +23,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import wraps
 from typing import Any, Callable
 
-from flask import Response, current_app, session
-from markupsafe import escape
+from flask import Response, request, session
 from flask_babel import lazy_gettext as _l
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
+from markupsafe import escape
 from sqlalchemy import delete, func, select
 
 from . import passwords
@@ -78,38 +78,41 @@ def end_sessions(user) -> None:
 
 # --- failed sign-ins ----------------------------------------------------------------------
 
-def address_limiter() -> Limiter:
-    """Each app's limiter (its extensions module makes one): by client address, in memory."""
-    return Limiter(key_func=get_remote_address, storage_uri="memory://", default_limits=[],
-                   headers_enabled=False)
+def address_limit(lock: Callable[[], SignInLock], now: Callable[[], datetime]):
+    """Decorate a sign-in view: once the address has failed `lock().address_attempts` times in
+    the lock's minutes, whatever the names, its POSTs get 429 before the form is even read."""
+    def decorate(view):
+        @wraps(view)
+        def limited(*args, **kwargs):
+            if request.method == "POST":
+                rules = lock()
+                if rules.address_locked((request.remote_addr or "unknown")[:64], now()):
+                    return _address_refused(rules.minutes)
+            return view(*args, **kwargs)
+        return limited
+    return decorate
 
 
-def address_limit(limiter: Limiter, attempts_setting: str, minutes_setting: str):
-    """Decorate a sign-in view: `attempts_setting` failed sign-ins (any answer but the redirect
-    of a success) from one address in `minutes_setting` minutes refuse its next POSTs with 429,
-    before the form is even read."""
-    def refused(_limit) -> Response:
-        # A one-line page, not the app's error page: under a flood, refusing must cost next to
-        # nothing, so the touch screen's requests queued behind these stay fast.
-        message = _l("Too many failed sign-ins from this computer. Please wait %(minutes)d minutes.",
-                     minutes=current_app.config[minutes_setting])
-        return Response(f"<!doctype html><meta charset=utf-8><p>{escape(str(message))}</p>", 429,
-                        {"Cache-Control": "no-store"}, mimetype="text/html")
-
-    return limiter.limit(
-        lambda: f"{current_app.config[attempts_setting]} per {current_app.config[minutes_setting]} minutes",
-        methods=["POST"], deduct_when=lambda response: response.status_code != 302, on_breach=refused)
+def _address_refused(minutes: int) -> Response:
+    # A one-line page, not the app's error page: under a flood, refusing must cost next to
+    # nothing, so the touch screen's requests queued behind these stay fast.
+    message = _l("Too many failed sign-ins from this computer. Please wait %(minutes)d minutes.",
+                 minutes=minutes)
+    return Response(f"<!doctype html><meta charset=utf-8><p>{escape(str(message))}</p>", 429,
+                    {"Cache-Control": "no-store"}, mimetype="text/html")
 
 
 @dataclass(frozen=True)
 class SignInLock:
     """`failure` is a model with `username`, `address` and `at` columns: `attempts` failures
-    for one name from one address lock that name from there."""
+    for one name from one address lock that name from there; `address_attempts` failures from
+    one address, whatever the names, lock every sign-in from there."""
 
     db_session: Any
     failure: type
     attempts: int
     minutes: int
+    address_attempts: int
 
     def _since(self, now: datetime) -> datetime:
         return now - timedelta(minutes=self.minutes)
@@ -120,6 +123,13 @@ class SignInLock:
             select(func.count()).select_from(model).where(
                 model.username == username, model.address == address, model.at > self._since(now)))
         return failures >= self.attempts
+
+    def address_locked(self, address: str, now: datetime) -> bool:
+        model = self.failure
+        failures = self.db_session.scalar(
+            select(func.count()).select_from(model).where(model.address == address,
+                                                          model.at > self._since(now)))
+        return failures >= self.address_attempts
 
     def failed(self, username: str, address: str, now: datetime) -> bool:
         """Record a failure and commit; True when the account is now locked from there."""

@@ -66,12 +66,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import cli, database, progress
     from .api import bp as api_bp
-    from .health import bp as health_bp
     from .desk import init_app as desk_init_app
-    from .extensions import babel, csrf, db, limiter, migrate
+    from .extensions import babel, csrf, db, migrate
+    from .health import bp as health_bp
 
     db.init_app(app)
-    limiter.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     babel.init_app(app, locale_selector=_locale)

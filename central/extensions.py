@@ -7,8 +7,6 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
-from appkit.signin import address_limiter
-
 
 class CentralBase(DeclarativeBase):
     pass
@@ -19,5 +17,3 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# Failed desk sign-ins per address (appkit.signin.address_limit).
-limiter = address_limiter()

@@ -25,11 +25,23 @@ from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import Date, case as when, func, literal, select, text, type_coerce, union_all
+from sqlalchemy import Date, func, literal, select, text, type_coerce, union_all
+from sqlalchemy import case as when
 
 from .extensions import db
-from .models import (BODY_KEY, CASE_COUNTS, HALL_KEY, MIRRORS, VISIT_COUNTS, case_hall_tally, case_tally,
-                     case_tally_delta, visit_hall_tally, visit_tally, visit_tally_delta)
+from .models import (
+    BODY_KEY,
+    CASE_COUNTS,
+    HALL_KEY,
+    MIRRORS,
+    VISIT_COUNTS,
+    case_hall_tally,
+    case_tally,
+    case_tally_delta,
+    visit_hall_tally,
+    visit_tally,
+    visit_tally_delta,
+)
 
 BREAKDOWNS = ("hall", "category", "body", "month", "quarter")
 _KEY_COLUMN = {"hall": "kiosk_id", "category": "category", "body": "body_name", "month": "month",

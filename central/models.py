@@ -15,8 +15,22 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String,
-                        Table, Text, UniqueConstraint, func, text)
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appkit.signin import session_id
@@ -172,7 +186,8 @@ class DeskSignInFailure(db.Model):
     """A failed sign-in to the desk, kept so repeated failures lock the account from that address."""
 
     __tablename__ = "desk_sign_in_failure"
-    __table_args__ = (Index("ix_desk_sign_in_failure_lookup", "username", "address", "at"),)
+    __table_args__ = (Index("ix_desk_sign_in_failure_lookup", "username", "address", "at"),
+                      Index("ix_desk_sign_in_failure_address", "address", "at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from petition import text
 from sync import protocol
+
 from .extensions import db
 from .models import MIRRORS
 

@@ -57,10 +57,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.config["KIOSK_DATABASE_URL"] or f"sqlite:///{instance / 'kiosk.sqlite3'}")
 
     from . import auth, cli, database, i18n, maintenance, security
-    from .extensions import csrf, db, limiter, migrate
+    from .extensions import csrf, db, migrate
 
     db.init_app(app)
-    limiter.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

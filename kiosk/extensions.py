@@ -6,8 +6,6 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
-from appkit.signin import address_limiter
-
 
 class Base(DeclarativeBase):
     pass
@@ -17,5 +15,3 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
-# Failed sign-ins per address (appkit.signin.address_limit).
-limiter = address_limiter()

@@ -260,7 +260,8 @@ class SignInFailure(db.Model):
     """A failed sign-in, kept so five in 15 minutes lock the account from that address."""
 
     __tablename__ = "sign_in_failure"
-    __table_args__ = (Index("ix_sign_in_failure_lookup", "username", "address", "at"),)
+    __table_args__ = (Index("ix_sign_in_failure_lookup", "username", "address", "at"),
+                      Index("ix_sign_in_failure_address", "address", "at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), nullable=False)

@@ -25,8 +25,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "desk.login"
     login_manager.login_message = None
-    from . import (  # noqa: F401  (the guard, then the views register themselves on bp)
-        access, admin, cases, figures, kiosks, petitioners, search, signin, supervision)
+    from . import access, admin, cases, figures, kiosks, petitioners, search, signin, supervision  # noqa: F401  (the guard, then the views register themselves on bp)
 
     app.register_blueprint(bp)
 

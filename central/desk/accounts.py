@@ -16,8 +16,7 @@ from flask import current_app, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from appkit.signin import (SignInLock, SignInRefused, end_sessions, fresh_session, idle_signed_out,
-                           mark_active)
+from appkit.signin import SignInLock, SignInRefused, end_sessions, fresh_session, idle_signed_out, mark_active
 
 from ..extensions import db
 from ..models import DeskSignInFailure, StaffUser
@@ -26,10 +25,10 @@ SEEN = "desk_seen"
 __all__ = ["SignInRefused"]
 
 
-def _lock() -> SignInLock:
+def sign_in_rules() -> SignInLock:
     config = current_app.config
     return SignInLock(db.session, DeskSignInFailure, config["CENTRAL_SIGN_IN_ATTEMPTS"],
-                      config["CENTRAL_SIGN_IN_LOCK_MINUTES"])
+                      config["CENTRAL_SIGN_IN_LOCK_MINUTES"], config["CENTRAL_SIGN_IN_ADDRESS_ATTEMPTS"])
 
 
 def _find(username: str) -> StaffUser | None:
@@ -38,7 +37,7 @@ def _find(username: str) -> StaffUser | None:
 
 def authenticate(username: str, password: str, *, address: str, now: datetime) -> StaffUser:
     """The desk user if the name and password are right and nothing is locked; commits."""
-    return _lock().authenticate(username, password, address=address, now=now, find=_find)
+    return sign_in_rules().authenticate(username, password, address=address, now=now, find=_find)
 
 
 def sign_in(user: StaffUser, now: datetime) -> None:

@@ -22,10 +22,10 @@ from .. import audit, petitioners
 from .. import cases as office_cases
 from ..extensions import db
 from ..operations import CentralError
-from . import bp, listing, operations
-from .forms import STEPS, step_forms
 from ..roles import Permission
+from . import bp, listing, operations
 from .access import requires
+from .forms import STEPS, step_forms
 
 
 def today():

@@ -7,8 +7,8 @@ from flask import render_template
 from flask_login import login_required
 
 from .. import fleet
-from . import bp, operations
 from ..roles import Permission
+from . import bp, operations
 from .access import requires
 
 

@@ -18,11 +18,11 @@ from petition.vocabulary import CATEGORIES, SERVICES
 
 from .. import audit, petitioners
 from ..extensions import db
+from ..roles import Permission
 from . import bp
+from .access import requires
 from .cases import today
 from .forms import SameMatterForm
-from ..roles import Permission
-from .access import requires
 
 
 def _history(person_id: str) -> petitioners.History:

@@ -17,11 +17,11 @@ from petition.vocabulary import CATEGORIES
 
 from .. import audit
 from ..extensions import db
+from ..roles import Permission
 from . import bp, listing, searching
+from .access import requires
 from .cases import today
 from .forms import SearchForm
-from ..roles import Permission
-from .access import requires
 
 
 @bp.route("/search", methods=["GET", "POST"])

@@ -14,10 +14,9 @@ from flask_login import login_required
 from appkit.signin import address_limit
 from petition.clock import utcnow_naive
 
-from ..extensions import limiter
 from . import accounts, bp
-from .forms import LoginForm
 from .access import open_view
+from .forms import LoginForm
 
 
 @bp.before_request
@@ -29,7 +28,7 @@ def _idle_sign_out():
 
 @bp.route("/login", methods=["GET", "POST"])
 @open_view
-@address_limit(limiter, "CENTRAL_SIGN_IN_ADDRESS_ATTEMPTS", "CENTRAL_SIGN_IN_LOCK_MINUTES")
+@address_limit(accounts.sign_in_rules, utcnow_naive)
 def login():
     form = LoginForm()
     error = None

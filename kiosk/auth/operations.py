@@ -61,14 +61,14 @@ def create_user(username: str, password: str, role: str) -> StaffUser:
     return user
 
 
-def _lock() -> SignInLock:
+def sign_in_rules() -> SignInLock:
     config = current_app.config
     return SignInLock(db.session, SignInFailure, config["KIOSK_SIGN_IN_ATTEMPTS"],
-                      config["KIOSK_SIGN_IN_LOCK_MINUTES"])
+                      config["KIOSK_SIGN_IN_LOCK_MINUTES"], config["KIOSK_SIGN_IN_ADDRESS_ATTEMPTS"])
 
 
 def is_locked(username: str, address: str, now: datetime) -> bool:
-    return _lock().is_locked(username, address, now)
+    return sign_in_rules().is_locked(username, address, now)
 
 
 def find_user(username: str) -> StaffUser | None:
@@ -77,7 +77,7 @@ def find_user(username: str) -> StaffUser | None:
 
 def authenticate(username: str, password: str, *, address: str, now: datetime) -> StaffUser:
     """The account if the name and password are right and nothing is locked; commits."""
-    return _lock().authenticate(username, password, address=address, now=now, find=find_user)
+    return sign_in_rules().authenticate(username, password, address=address, now=now, find=find_user)
 
 
 def disable(user: StaffUser) -> None:

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from appkit.signin import address_limit, end_sessions, fresh_session, mark_active
 from petition.clock import utcnow
 
-from ..extensions import db, limiter
+from ..extensions import db
 from . import bp, operations
 from .forms import SignInForm, SignOutForm
 
@@ -44,7 +44,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@address_limit(limiter, "KIOSK_SIGN_IN_ADDRESS_ATTEMPTS", "KIOSK_SIGN_IN_LOCK_MINUTES")
+@address_limit(operations.sign_in_rules, utcnow)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("staff.console"))

@@ -21,8 +21,8 @@ from flask.cli import AppGroup, with_appcontext
 
 from petition.clock import utcnow
 
-from . import backup as backups
 from . import ServerRunning, backup_folder, database_file, instance
+from . import backup as backups
 from . import restore as restoring
 
 

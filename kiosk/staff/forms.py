@@ -25,7 +25,6 @@ from petition.identity import clean_id_number, clean_phone
 from petition.limits import MAX_EXTENSION_DAYS
 from petition.vocabulary import CATEGORIES, MAX_GROUP_SIZE, MAX_REPRESENTATIVES, SATISFACTION, SERVICES
 
-
 MAX_MATERIALS = 6
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from appkit.export import csv_text
 from petition.clock import local, local_date, utcnow
-from petition.privacy import mask_address, mask_id_number, mask_name, mask_phone
 from petition.lifecycle import STATUS_LABELS
+from petition.privacy import mask_address, mask_id_number, mask_name, mask_phone
 from petition.vocabulary import CATEGORIES, DISPOSITIONS, SATISFACTION
 
 from ..auth.routes import role_required

@@ -25,7 +25,6 @@ from ..sync_agent.background import background
 from . import bp
 from .forms import ActionForm
 
-
 # What a held record is, and why the office refused it, in the console's language.
 RECORDS = {"person": _l("Person"), "case": _l("Matter"), "visit": _l("Visit"),
            "group_representative": _l("Representative"), "material": _l("Material")}

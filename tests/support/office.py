@@ -8,7 +8,6 @@ figures see what a real office's database holds.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,8 +15,9 @@ from datetime import date, datetime, timedelta
 from sync import protocol
 
 from .central import push, register_kiosk
+from .desk import DESK_PASSWORD, signed_in_desk
 
-PASSWORD = "correct horse battery"
+PASSWORD = DESK_PASSWORD
 NOW = datetime(2026, 11, 23, 4, 0)
 CATEGORIES = ("suggestion", "accusation", "appeal")
 BODIES = ("区住建局", "区教育局", "区人社局", "街道办事处")
@@ -30,13 +30,7 @@ def desk_client(app, username: str, role: str):
 
     with app.app_context():
         staff.save(username, name=username.upper(), role=role, password=PASSWORD, by="test", now=NOW)
-    client = app.test_client()
-    page = client.get("/desk/login").get_data(as_text=True)
-    client.csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    answer = client.post("/desk/login", data={"csrf_token": client.csrf, "username": username,
-                                              "password": PASSWORD})
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-    return client
+    return signed_in_desk(app, username, PASSWORD)
 
 
 def case_record(cid: str, kiosk: str, registered_on: date, *, person_id: str | None = None,

@@ -16,9 +16,10 @@ from types import SimpleNamespace
 
 from sqlalchemy import select, update
 
-from petition import lifecycle
+from petition import lifecycle, transitions
 from petition.clock import local_date
-from petition.lifecycle import IllegalTransition, Owner  # noqa: F401  (raised to the desk and CLI)
+from petition.lifecycle import Owner
+from petition.transitions import IllegalTransition  # noqa: F401  (raised to the desk and CLI)
 
 from . import audit, feed
 from .extensions import db
@@ -36,7 +37,7 @@ def step(case_id: str, name: str, *, by: str, now: datetime, commit: bool = True
     if row is None:
         raise CentralError(404, "unknown_case", f"no case {case_id!r}")
     # The office's calendar day in Asia/Shanghai, not the UTC date.
-    facts = lifecycle.apply(row, name, owner=Owner.OFFICE, today=local_date(now), **values)
+    facts = transitions.apply(row, name, owner=Owner.OFFICE, today=local_date(now), **values)
     version = row.office_version + 1
     db.session.execute(update(case).where(case.c.id == case_id).values(
         **facts, **derived({**row._asdict(), **facts}), office_version=version, office_updated_at=now))

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from petition import lifecycle
+from petition import lifecycle, transitions
 from petition.clock import utcnow_naive
 from petition.vocabulary import SATISFACTION
 
@@ -71,7 +71,7 @@ case_group = AppGroup("case", help="The office's handling of cases.")
 
 @case_group.command("step")
 @click.argument("case_id")
-@click.argument("step", type=click.Choice([name for name, t in lifecycle.TRANSITIONS.items()
+@click.argument("step", type=click.Choice([name for name, t in transitions.TRANSITIONS.items()
                                            if t.owner == lifecycle.Owner.OFFICE]))
 @click.option("--text", "text", default=None, help="The reply, for `reply`.")
 @click.option("--result", default=None, help="The answer, for `decide_review` and `decide_reexam`.")

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from petition import lifecycle, limits
-from petition.lifecycle import IllegalTransition, Owner, Status
+from petition import lifecycle, limits, transitions
+from petition.lifecycle import Owner, Status
+from petition.transitions import IllegalTransition
 
 
 def new_case(registered: date = date(2026, 1, 20), **facts) -> SimpleNamespace:
@@ -26,7 +27,7 @@ def new_case(registered: date = date(2026, 1, 20), **facts) -> SimpleNamespace:
 
 def do(case, name: str, owner: Owner, today: date, **values) -> SimpleNamespace:
     """Apply a step as an app would: set the facts it returns."""
-    for field, value in lifecycle.apply(case, name, owner=owner, today=today, **values).items():
+    for field, value in transitions.apply(case, name, owner=owner, today=today, **values).items():
         setattr(case, field, value)
     return case
 
@@ -63,9 +64,9 @@ def test_an_answer_on_the_spot_closes_the_case_on_time_with_nothing_due():
     case = do(new_case(), "answer", Owner.WINDOW, date(2026, 1, 20), result="已当场解释政策")
     assert lifecycle.stage(case) == lifecycle.Stage(Status.CLOSED, None)
     assert lifecycle.on_time(case) is True
-    assert lifecycle.allowed(case, Owner.WINDOW) == []
+    assert transitions.allowed(case, Owner.WINDOW) == []
     # Answered on the spot is not a written reply: nothing for the office to review.
-    assert lifecycle.allowed(case, Owner.OFFICE) == ["evaluate"]
+    assert transitions.allowed(case, Owner.OFFICE) == ["evaluate"]
 
 
 def test_an_assignment_is_due_on_its_date_within_sixty_days():
@@ -81,17 +82,17 @@ def test_an_assignment_is_due_on_its_date_within_sixty_days():
 
 def test_each_side_makes_only_its_own_steps():
     case = new_case()
-    assert lifecycle.allowed(case, Owner.WINDOW) == ["answer", "accept", "forward", "assign", "not_accept"]
-    assert lifecycle.allowed(case, Owner.OFFICE) == []
+    assert transitions.allowed(case, Owner.WINDOW) == ["answer", "accept", "forward", "assign", "not_accept"]
+    assert transitions.allowed(case, Owner.OFFICE) == []
     with pytest.raises(IllegalTransition):
         do(case, "accept", Owner.OFFICE, date(2026, 1, 21))
     do(case, "accept", Owner.WINDOW, date(2026, 1, 21))
     with pytest.raises(IllegalTransition):
         do(case, "reply", Owner.WINDOW, date(2026, 2, 1), text="答复")
-    assert lifecycle.allowed(case, Owner.OFFICE) == ["reply"]
+    assert transitions.allowed(case, Owner.OFFICE) == ["reply"]
     window_facts, office_facts = set(lifecycle.WINDOW_FACTS), set(lifecycle.OFFICE_FACTS)
     assert not window_facts & office_facts
-    for transition in lifecycle.TRANSITIONS.values():
+    for transition in transitions.TRANSITIONS.values():
         assert transition.owner in (Owner.WINDOW, Owner.OFFICE)
 
 
@@ -142,7 +143,7 @@ def test_review_then_re_examination_have_their_limits_and_end_the_matter():
     assert lifecycle.stage(case) == lifecycle.Stage(Status.REEXAM_REQUESTED, date(2026, 6, 9))
     do(case, "decide_reexam", Owner.OFFICE, date(2026, 6, 1), result="维持复查意见")
     assert lifecycle.stage(case) == lifecycle.Stage(Status.REEXAMINED, None)
-    assert lifecycle.allowed(case, Owner.OFFICE) == ["evaluate"]
+    assert transitions.allowed(case, Owner.OFFICE) == ["evaluate"]
     do(case, "evaluate", Owner.OFFICE, date(2026, 6, 2), evaluation="fairly_satisfied")
     assert case.evaluation == "fairly_satisfied"
     assert [str(label) for label, _day in lifecycle.milestones(case)][-1] == "Re-examined on"

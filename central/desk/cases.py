@@ -13,7 +13,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from petition import lifecycle
+from petition import lifecycle, transitions
 from petition.clock import local_date, utcnow_naive
 from petition.lifecycle import STATUS_LABELS
 from petition.vocabulary import CATEGORIES, DISPOSITIONS, SATISFACTION
@@ -57,8 +57,8 @@ def _case_page(case_id: str, forms: dict, status: int = 200):
     repeat = bool(petitioner) and petitioner.id in petitioners.repeat_keys([petitioner.id])
     return render_template("desk/case.html", row=row, petitioner=petitioner, visits=visits,
                            repeat=repeat, forms=forms,
-                           allowed=lifecycle.allowed(row, lifecycle.Owner.OFFICE),
-                           transitions=lifecycle.TRANSITIONS, urgency=lifecycle.urgency(row.due_on, day),
+                           allowed=transitions.allowed(row, lifecycle.Owner.OFFICE),
+                           transitions=transitions.TRANSITIONS, urgency=lifecycle.urgency(row.due_on, day),
                            statuses=STATUS_LABELS, categories=CATEGORIES, dispositions=DISPOSITIONS,
                            satisfaction=SATISFACTION, today=day), status
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
-from petition import lifecycle, querycode
-from petition.lifecycle import IllegalTransition, Owner
+from petition import lifecycle, querycode, transitions
+from petition.lifecycle import Owner
+from petition.transitions import IllegalTransition
 from petition.vocabulary import SATISFACTION, SERVICES
 
 from ..cases import derived
@@ -87,9 +88,9 @@ def _life(case: SimpleNamespace, today: date, rng: random.Random, service: str) 
     def step(name: str, day: date, **values) -> bool:
         if day > today:
             return False
-        owner = lifecycle.TRANSITIONS[name].owner
+        owner = transitions.TRANSITIONS[name].owner
         try:
-            facts = lifecycle.apply(case, name, owner=owner, today=day, **values)
+            facts = transitions.apply(case, name, owner=owner, today=day, **values)
         except IllegalTransition:
             return False
         for key, value in facts.items():

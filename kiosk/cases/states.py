@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from petition import lifecycle
+from petition import lifecycle, transitions
 from petition.clock import local_date
-from petition.lifecycle import IllegalTransition, Owner  # noqa: F401  (raised to the views)
+from petition.lifecycle import Owner
+from petition.transitions import IllegalTransition  # noqa: F401  (raised to the views)
 
 from .. import audit
 from ..models import Case
@@ -30,11 +31,11 @@ def refresh(case: Case) -> None:
 
 def allowed(case: Case) -> list[str]:
     """The window's steps open to this case now (what the console offers)."""
-    return lifecycle.allowed(case, Owner.WINDOW)
+    return transitions.allowed(case, Owner.WINDOW)
 
 
 def _step(name: str, case: Case, by: str, now: datetime, **values) -> None:
-    facts = lifecycle.apply(case, name, owner=Owner.WINDOW, today=local_date(now), **values)
+    facts = transitions.apply(case, name, owner=Owner.WINDOW, today=local_date(now), **values)
     audit.change(by, case, "case", facts, now=now)
     refresh(case)
 

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.speech import build, clips_folder
-
 from kiosk.auth import operations as accounts
 from kiosk.extensions import db
+from kiosk.speech import build, clips_folder
 from tests.support.staff import PASSWORD, sign_in_page, take_tickets
 
 pytestmark = pytest.mark.browser

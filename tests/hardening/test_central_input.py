@@ -18,7 +18,16 @@ from central.extensions import db
 from central.models import MIRRORS, Kiosk
 from sync import protocol
 from tests.support.apps import unavailable
-from tests.support.central import KIOSK, NOW, make_central, person, postgres_database, pull, push, register_kiosk
+from tests.support.central import (
+    KIOSK,
+    NOW,
+    make_central,
+    person,
+    postgres_database,
+    pull,
+    push,
+    register_kiosk,
+)
 from tests.support.postgres import available as postgres_available
 
 pytestmark = pytest.mark.postgres

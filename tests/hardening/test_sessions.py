@@ -15,7 +15,6 @@ import pytest
 
 from central.extensions import db as office_db
 from kiosk.extensions import db
-from kiosk.models import StaffUser
 from tests.support.central import make_central
 from tests.support.staff import PASSWORD, post_form, sign_in
 from tests.support.touchscreen import csrf_token

@@ -81,8 +81,8 @@ def test_a_push_held_by_a_proxy_lands_after_the_deletion_and_changes_nothing(
         proxy.release.set()
         proxy.down()
     with office.app_context():
-        from central.models import DeletedRow
         from central.extensions import db as office_db
+        from central.models import DeletedRow
         tombstone = office_db.session.get(DeletedRow, ("material", material_id))
         assert tombstone is not None and tombstone.version == 1
         office_db.session.remove()

@@ -78,8 +78,9 @@ def test_a_backup_taken_while_four_threads_register_is_whole_and_checks_out(app)
     assert not taken.path.with_name(taken.path.name + "-wal").exists()
     assert sqlite3.connect(taken.path).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     with app.app_context():
-        from kiosk.extensions import db
         from sqlalchemy import text
+
+        from kiosk.extensions import db
         assert db.session.execute(text("SELECT COUNT(*) FROM visit")).scalar() == 5 + len(made)
 
 

@@ -60,9 +60,10 @@ def test_each_sync_carries_the_summary_to_the_offices_kiosk_list(app, office):
         kiosk = central_db.session.scalars(select(Kiosk)).one()
         assert kiosk.health_at is not None
     desk = office.test_client()
+    from datetime import datetime
+
     from appkit.passwords import hash_password
     from central.models import StaffUser
-    from datetime import datetime
     with office.app_context():
         central_db.session.add(StaffUser(username="li", display_name="李科长", active=True,
                                          password_hash=hash_password("a long password 1"),

@@ -163,7 +163,8 @@ def test_the_command_has_a_dry_run(runner, people):
 def test_the_office_keeps_every_record_unless_its_setting_says_otherwise(tmp_path):
     from central.models import MIRRORS
     from tests.support.central import case as case_record
-    from tests.support.central import make_central, person as person_record
+    from tests.support.central import make_central
+    from tests.support.central import person as person_record
 
     office = make_central(tmp_path / "office", f"sqlite:///{tmp_path / 'office.sqlite3'}")
     from central.extensions import db as central_db

@@ -9,8 +9,8 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from central.extensions import db
 from central import cases
+from central.extensions import db
 from sync import protocol
 from tests.support.central import KIOSK, NOW, accepted, person, pull, push, register_kiosk
 

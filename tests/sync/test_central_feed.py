@@ -11,8 +11,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from central.extensions import db
 from central.cases import step
+from central.extensions import db
 from central.feed import changes_after
 from tests.support.central import KIOSK, accepted, push, register_kiosk
 

@@ -21,6 +21,7 @@ from .visits import operations
 
 def init_app(app: Flask) -> None:
     from .cardreader.cli import card_reader
+    from .history.cli import demo_history
     from .printing.cli import printer
     from .sync_agent.cli import sync_command
 
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(printer)
     app.cli.add_command(sync_command)
     app.cli.add_command(card_reader)
+    app.cli.add_command(demo_history)
 
 
 bodies = AppGroup("bodies", help="The list of bodies a matter can concern (涉及单位).")

@@ -2,20 +2,20 @@
 
 The buttons call the window's steps (kiosk/cases/states.py, on
 petition.lifecycle); a refused step comes back as a message on the page,
-never an error page. The lists filter in SQL on each case's stored stage.
+never an error page. The lists are kiosk/cases/listing.py's: this view reads the
+filters from the URL and shows one page.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from petition import lifecycle, limits
+from petition import lifecycle
 from petition.clock import local, local_date, utcnow
 from petition.lifecycle import STATUS_LABELS
 from petition.privacy import mask_id_number, mask_name, mask_phone
@@ -23,9 +23,10 @@ from petition.vocabulary import CATEGORIES, SATISFACTION
 
 from .. import audit
 from ..auth.routes import role_required
-from ..cases import states
+from ..cases import listing, states
 from ..extensions import db
 from ..models import Case, Visit
+from ..visits import bodies
 from . import bp
 from .forms import AcceptForm, AnswerForm, AssignForm, CloseForm, ExtendForm, ForwardForm, NotAcceptForm
 from .visits import body_choices
@@ -40,8 +41,6 @@ STEPS = {
     "close": (CloseForm, lambda f: {"result": f.result.data, "satisfaction": f.satisfaction.data}),
     "extend": (ExtendForm, lambda f: {"days": f.days.data, "reason": f.reason.data}),
 }
-LISTS = ("open", "due_soon", "overdue", "all")
-LIST_LIMIT = 500
 
 
 def _forms() -> dict:
@@ -103,28 +102,38 @@ def decide(case_id: str, transition: str):
     return redirect(url_for(".case", case_id=case.id))
 
 
-def _list_query(show: str, today):
-    query = select(Case).options(joinedload(Case.person))
-    if show == "all":
-        return query.order_by(Case.registered_on.desc(), Case.id.desc())
-    query = query.where(Case.status.in_(lifecycle.OPEN))
-    if show == "overdue":
-        query = query.where(Case.due_on < today)
-    elif show == "due_soon":
-        query = query.where(Case.due_on.between(today, today + timedelta(days=limits.DUE_SOON_DAYS)))
-    return query.order_by(Case.due_on.is_(None), Case.due_on, Case.id)
+def _filters() -> listing.Filters:
+    """The list and filters the URL asks for; a value that is not one of ours is no filter."""
+    args = request.args
+    show = args.get("show", "open")
+    category = args.get("category") or None
+    body = (args.get("body") or "").strip()[:100] or None
+
+    def day(name: str):
+        try:
+            return date.fromisoformat(args.get(name) or "")
+        except ValueError:
+            return None
+
+    return listing.Filters(show=show if show in listing.LISTS else "open",
+                           category=category if category in CATEGORIES else None, body=body,
+                           registered_from=day("from"), registered_to=day("to"))
 
 
 @bp.get("/cases")
 @role_required("receptionist")
 def cases():
-    show = request.args.get("show", "open")
-    if show not in LISTS:
-        show = "open"
+    filters = _filters()
     today = local_date(utcnow())
+    found = listing.page(filters, today=today, after=request.args.get("after"),
+                         before=request.args.get("before"))
     rows = [(item, item.due_on, lifecycle.urgency(item.due_on, today)
-             if item.status in lifecycle.OPEN else None)
-            for item in db.session.scalars(_list_query(show, today).limit(LIST_LIMIT))]
-    return render_template("staff/cases.html", rows=rows, show=show, today=today,
-                           case_status=STATUS_LABELS, categories=CATEGORIES, mask_name=mask_name,
-                           mask_id_number=mask_id_number, mask_phone=mask_phone)
+             if item.status in lifecycle.OPEN else None) for item in found.cases]
+    query = {"show": filters.show, "category": filters.category, "body": filters.body,
+             "from": filters.registered_from.isoformat() if filters.registered_from else None,
+             "to": filters.registered_to.isoformat() if filters.registered_to else None}
+    query = {name: value for name, value in query.items() if value}
+    return render_template("staff/cases.html", rows=rows, show=filters.show, filters=filters,
+                           query=query, found=found, bodies=bodies.active_names(filters.body),
+                           today=today, case_status=STATUS_LABELS, categories=CATEGORIES,
+                           mask_name=mask_name, mask_id_number=mask_id_number, mask_phone=mask_phone)

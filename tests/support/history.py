@@ -1,0 +1,102 @@
+"""Kiosks with history: 1 day and 1 year of a busy hall, generated once and cached.
+
+The histories are made by kiosk.history.generate (the kiosk's own operations)
+and cached under build/history/, keyed by the generator's VERSION, the
+migrations' head, the plan (days, visits per day, seed) and today's date (the
+last day of the history is today, so the queue has today's tickets). Each test
+gets its own copy, so it may write. The test accounts (rita, sam, ada) are in
+the cached file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kiosk import create_app
+from kiosk.auth import operations as accounts
+from kiosk.database import upgrade
+from kiosk.extensions import db
+from kiosk.history import VERSION, generate
+from petition.clock import local_date, utcnow
+
+from .apps import make_config
+from .staff import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CACHE = ROOT / "build" / "history"
+#: name → (working days, visits per day). The year is a quieter hall than the issue's
+#: 60 a day, so CI makes it in well under a minute; its depth is what the tests need.
+PLANS = {"1d": (1, 60), "1y": (250, 12)}
+SEED = 11
+STAFF = (("rita", "receptionist"), ("sam", "supervisor"), ("ada", "admin"))
+
+
+def _head() -> str:
+    """The migrations' head revision(s), read from the scripts (no database needed)."""
+    from alembic.script import ScriptDirectory
+
+    return "+".join(sorted(ScriptDirectory(str(ROOT / "migrations")).get_heads()))
+
+
+def cached(name: str) -> Path:
+    """The cached kiosk database of plan `name`, made first if it is not there."""
+    days, per_day = PLANS[name]
+    today = local_date(utcnow())
+    path = CACHE / f"kiosk-v{VERSION}-{_head()}-{name}-{per_day}-s{SEED}-{today}.sqlite3"
+    if path.exists():
+        return path
+    work = CACHE / f"making-{name}-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    app = create_app(make_config(work))
+    with app.app_context():
+        upgrade()
+        for username, role in STAFF:
+            accounts.create_user(username, PASSWORD, role)
+        db.session.commit()
+    generate(app, days=days, per_day=per_day, seed=SEED, today=today)
+    with app.app_context():
+        db.engine.dispose()
+    with sqlite3.connect(work / "kiosk.sqlite3") as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    os.replace(work / "kiosk.sqlite3", path)
+    shutil.rmtree(work, ignore_errors=True)
+    return path
+
+
+def app_on(database: Path, instance: Path):
+    """A kiosk app on a copy of `database`, in its own instance folder."""
+    instance.mkdir(parents=True, exist_ok=True)
+    shutil.copy(database, instance / "kiosk.sqlite3")
+    return create_app(make_config(instance))
+
+
+@pytest.fixture(scope="session")
+def history_1d() -> Path:
+    return cached("1d")
+
+
+@pytest.fixture(scope="session")
+def history_1y() -> Path:
+    return cached("1y")
+
+
+@pytest.fixture
+def app_1d(history_1d, tmp_path):
+    app = app_on(history_1d, tmp_path / "day")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_1y(history_1y, tmp_path):
+    app = app_on(history_1y, tmp_path / "year")
+    yield app
+    with app.app_context():
+        db.engine.dispose()

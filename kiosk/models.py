@@ -102,7 +102,8 @@ class Case(Versioned, db.Model):
     """
 
     __tablename__ = "case"
-    __table_args__ = (Index("ix_case_status_due_on", "status", "due_on"),)
+    __table_args__ = (Index("ix_case_status_due_on", "status", "due_on"),
+                      Index("ix_case_registered_on", "registered_on", "id"))
 
     id: Mapped[str] = _id_column()
     kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
@@ -329,7 +330,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_log"
 
     id: Mapped[str] = _id_column()
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(64), nullable=False)
     action: Mapped[str] = mapped_column(String(32), nullable=False)
     entity: Mapped[str] = mapped_column(String(32), nullable=False)

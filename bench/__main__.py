@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 MODULES = ("bench.kiosk", "bench.printer", "bench.queue", "bench.sync", "bench.keyboard",
-           "bench.maintenance", "bench.desk", "bench.office", "bench.hardening")
+           "bench.maintenance", "bench.desk", "bench.office", "bench.hardening",
+           "bench.history")
 OUTPUT = Path(__file__).resolve().parent.parent / "build" / "bench.json"
 
 

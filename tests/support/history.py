@@ -10,18 +10,14 @@ the cached file.
 
 from __future__ import annotations
 
-import os
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from kiosk import create_app
-from kiosk.auth import operations as accounts
-from kiosk.database import upgrade
 from kiosk.extensions import db
-from kiosk.history import VERSION, generate
+from kiosk.history import cache as history_cache
 from petition.clock import local_date, utcnow
 
 from .apps import make_config
@@ -36,36 +32,12 @@ SEED = 11
 STAFF = (("rita", "receptionist"), ("sam", "supervisor"), ("ada", "admin"))
 
 
-def _head() -> str:
-    """The migrations' head revision(s), read from the scripts (no database needed)."""
-    from alembic.script import ScriptDirectory
-
-    return "+".join(sorted(ScriptDirectory(str(ROOT / "migrations")).get_heads()))
-
-
 def cached(name: str) -> Path:
     """The cached kiosk database of plan `name`, made first if it is not there."""
     days, per_day = PLANS[name]
-    today = local_date(utcnow())
-    path = CACHE / f"kiosk-v{VERSION}-{_head()}-{name}-{per_day}-s{SEED}-{today}.sqlite3"
-    if path.exists():
-        return path
-    work = CACHE / f"making-{name}-{os.getpid()}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    app = create_app(make_config(work))
-    with app.app_context():
-        upgrade()
-        for username, role in STAFF:
-            accounts.create_user(username, PASSWORD, role)
-        db.session.commit()
-    generate(app, days=days, per_day=per_day, seed=SEED, today=today)
-    with app.app_context():
-        db.engine.dispose()
-    with sqlite3.connect(work / "kiosk.sqlite3") as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    os.replace(work / "kiosk.sqlite3", path)
-    shutil.rmtree(work, ignore_errors=True)
+    path, _reused = history_cache.cached(
+        CACHE, name, make_config, days=days, per_day=per_day, seed=SEED, today=local_date(utcnow()),
+        accounts=tuple((username, PASSWORD, role) for username, role in STAFF))
     return path
 
 

@@ -1,0 +1,115 @@
+"""Figures of issue 11: every page costs on day 1,000 what it costs on day one.
+
+One run times, over HTTP against `python run.py`, five pages of a kiosk with 1
+day and with 3 years of generated history (kiosk.history, 250 working days ×
+60 visits a year): the console's queue panel, the overdue list, the audit
+page, the visit page of a repeat visitor and the display's calls.json. Each
+figure is the median of 15 requests after 3 to warm up; `*_ratio_3y_1d` is the
+3-year value over the 1-day value (target ≤ 1.5). The 3-year database is made
+once (several minutes) and kept under build/history/, keyed by the generator's
+VERSION, the migrations' head and the day; the run says whether it reused it.
+`kiosk_db_mb_per_year` is that file's size over 3.
+
+BENCH_HISTORY_YEARS (default 3) and BENCH_HISTORY_PER_DAY (default 60) make a
+smaller hall for a quick look; the figures' names stay.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .client import Visitor
+from .server import ROOT, Server
+
+CACHE = ROOT / "build" / "history"
+PASSWORD = "bench-history-password"
+SEED = 7
+PAGES = {"queue_panel": "/staff/queue/panel", "cases_overdue": "/staff/cases?show=overdue",
+         "audit_page": "/staff/audit", "visit_page": "/staff/visits/{visit}",
+         "calls_json": "/display/calls.json"}
+TARGET_MS = {"queue_panel": 50, "cases_overdue": 100, "audit_page": 100, "visit_page": 100,
+             "calls_json": 20}
+
+
+def _config(instance: Path) -> dict:
+    return {"TESTING": False, "INSTANCE_PATH": str(instance), "SECRET_KEY": secrets.token_hex(16),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'kiosk.sqlite3'}",
+            "KIOSK_ID": "kiosk-bench", "KIOSK_PRINTER_URL": "preview"}
+
+
+def _history(plan: str, days: int, per_day: int) -> tuple[Path, bool]:
+    from kiosk.history.cache import cached
+    from petition.clock import local_date, utcnow
+
+    return cached(CACHE, f"bench-{plan}", _config, days=days, per_day=per_day, seed=SEED,
+                  today=local_date(utcnow()), accounts=(("bench", PASSWORD, "admin"),))
+
+
+def _repeat_visit(database: Path) -> str:
+    """Today's visit (called or being received) of the person with the most earlier visits."""
+    with sqlite3.connect(database) as connection:
+        return connection.execute(
+            "SELECT v.id FROM visit v JOIN person p ON p.id = v.person_id "
+            "WHERE v.service_day = (SELECT max(service_day) FROM visit) AND v.case_id IS NOT NULL "
+            "ORDER BY (SELECT count(*) FROM visit w JOIN person q ON q.id = w.person_id "
+            "          WHERE q.id_number = p.id_number) DESC LIMIT 1").fetchone()[0]
+
+
+def _timings(database: Path) -> dict[str, float]:
+    visit = _repeat_visit(database)
+    with tempfile.TemporaryDirectory() as folder:
+        instance = Path(folder)
+        shutil.copy(database, instance / "kiosk.sqlite3")
+        with Server(instance) as server:
+            staff = Visitor("127.0.0.1", server.port, timeout=30)
+            page = staff.get("/staff/sign-in")
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+            staff.post("/staff/sign-in", {"csrf_token": token, "username": "bench",
+                                          "password": PASSWORD})
+            medians = {}
+            for name, url in PAGES.items():
+                url = url.format(visit=visit)
+                times = []
+                for attempt in range(18):
+                    started = time.perf_counter()
+                    staff.get(url)
+                    if attempt >= 3:
+                        times.append((time.perf_counter() - started) * 1000)
+                medians[name] = statistics.median(times)
+            staff.close()
+    return medians
+
+
+def figures() -> dict[str, dict]:
+    years = float(os.environ.get("BENCH_HISTORY_YEARS", "3"))
+    per_day = int(os.environ.get("BENCH_HISTORY_PER_DAY", "60"))
+    day_db, _ = _history("1d", 1, per_day)
+    started = time.perf_counter()
+    long_db, reused = _history("3y", max(1, round(years * 250)), per_day)
+    print(f"# bench.history: {'reused' if reused else 'made'} {long_db.name}"
+          f"{'' if reused else f' in {time.perf_counter() - started:.0f} s'}", file=sys.stderr)
+    day, long = _timings(day_db), _timings(long_db)
+    result = {}
+    for name in PAGES:
+        result[f"{name}_ms_3y"] = {"value": round(long[name], 1), "unit": "ms",
+                                   "target": f"< {TARGET_MS[name]}"}
+        result[f"{name}_ratio_3y_1d"] = {"value": round(long[name] / day[name], 2), "unit": "x",
+                                         "target": "<= 1.5"}
+    result["kiosk_db_mb_per_year"] = {"value": round(long_db.stat().st_size / 1e6 / years, 1),
+                                      "unit": "MB", "target": "< 60"}
+    return result
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(figures(), indent=2))

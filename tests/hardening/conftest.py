@@ -9,24 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.apps import free_port
-from tests.support.central import Server, register_kiosk
-
 
 @pytest.fixture
-def office(postgres_central):
+def central_app(postgres_central):
     """The office app with its migrations, on a fresh PostgreSQL database."""
     return postgres_central
-
-
-@pytest.fixture
-def office_key(office, app) -> str:
-    """The test kiosk registered at the office; its credential."""
-    return register_kiosk(office, app.config["KIOSK_ID"])
-
-
-@pytest.fixture
-def office_server(office):
-    server = Server(office, free_port()).start()
-    yield server
-    server.stop()

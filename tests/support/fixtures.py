@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from .apps import unavailable
-from .central import dispose, make_central, postgres_database, postgres_office
+from .apps import free_port, unavailable
+from .central import Server, dispose, make_central, postgres_database, postgres_office, register_kiosk
 from .postgres import available as postgres_available
 
 
@@ -41,6 +41,19 @@ def postgres_central(tmp_path):
     """A central app on PostgreSQL only, for what SQLite cannot show (concurrent writers)."""
     with postgres_office(tmp_path / "central-pg") as app:
         yield app
+
+
+@pytest.fixture
+def kiosk_key(central_app, app) -> str:
+    """The test kiosk (KIOSK_ID kiosk-test) registered at the central office; its credential."""
+    return register_kiosk(central_app, app.config["KIOSK_ID"])
+
+
+@pytest.fixture
+def central_server(central_app):
+    server = Server(central_app, free_port()).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

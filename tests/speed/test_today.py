@@ -23,8 +23,8 @@ from kiosk.models import Case, Person, PrintJob, SyncState, Visit
 from kiosk.printing import operations as printing
 from kiosk.sync_agent import agent
 from petition.clock import utcnow
-from tests.support.statements import counted, scans
 from tests.support.staff import take_tickets
+from tests.support.statements import counted, scans
 
 TABLES = ("visit", "call", "print_job", "case", "person")
 SAME_PERSON = {"id_number": "370102198001011234", "phone": "13800000000"}

@@ -12,7 +12,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, TextAreaField
@@ -58,7 +58,6 @@ def _today():
 
 
 @bp.get("/supervision")
-@login_required
 @requires(Permission.LISTS)
 def supervision():
     today, view = _today(), request.args.get("view", "overdue")
@@ -102,7 +101,6 @@ def _page(case_id: str, forms: dict | None = None, status: int = 200):
 
 
 @bp.get("/case/<case_id>/supervision")
-@login_required
 @requires(Permission.SUPERVISION)
 def case_supervision(case_id: str):
     return _page(case_id[:36])
@@ -115,7 +113,6 @@ def _refused(case_id: str, refusal: ops.SupervisionRefused):
 
 
 @bp.post("/case/<case_id>/supervision")
-@login_required
 @requires(Permission.SUPERVISION)
 def supervise(case_id: str):
     case_id, form = case_id[:36], SuperviseForm()
@@ -148,7 +145,6 @@ def _supervision_step(supervision_id: int, name: str, form_class, make):
 
 
 @bp.post("/supervision/<int:supervision_id>/remind")
-@login_required
 @requires(Permission.SUPERVISION)
 def remind(supervision_id: int):
     return _supervision_step(supervision_id, "remind", ReminderForm, lambda form: ops.remind(
@@ -157,7 +153,6 @@ def remind(supervision_id: int):
 
 
 @bp.post("/supervision/<int:supervision_id>/answer")
-@login_required
 @requires(Permission.SUPERVISION)
 def answer(supervision_id: int):
     return _supervision_step(supervision_id, "answer", AnswerForm, lambda form: ops.answer(
@@ -189,7 +184,6 @@ def sheet(row, supervisions: list, today) -> SupervisionSheet:
 
 
 @bp.get("/case/<case_id>/supervision.pdf")
-@login_required
 @requires(Permission.SUPERVISION)
 def supervision_pdf(case_id: str):
     case_id = case_id[:36]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from .apps import unavailable
-from .central import make_central, postgres_database
+from .central import dispose, make_central, postgres_database, postgres_office
 from .postgres import available as postgres_available
 
 
@@ -24,19 +24,11 @@ def central_database(request, tmp_path):
         yield url
 
 
-def _dispose(app) -> None:
-    from central.extensions import db
-
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 @pytest.fixture
 def central_app(central_database, tmp_path):
     app = make_central(tmp_path / "central-instance", central_database)
     yield app
-    _dispose(app)
+    dispose(app)
 
 
 @pytest.fixture
@@ -47,9 +39,23 @@ def central_client(central_app):
 @pytest.fixture
 def postgres_central(tmp_path):
     """A central app on PostgreSQL only, for what SQLite cannot show (concurrent writers)."""
-    if not postgres_available():
-        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
-    with postgres_database() as url:
-        app = make_central(tmp_path / "central-pg", url)
+    with postgres_office(tmp_path / "central-pg") as app:
         yield app
-        _dispose(app)
+
+
+@pytest.fixture
+def second_kiosk(tmp_path, template_db):
+    """Another kiosk (kiosk-two) with its own instance and database."""
+    import shutil
+
+    from kiosk import create_app
+    from tests.support.apps import make_config
+
+    instance = tmp_path / "kiosk-two"
+    instance.mkdir()
+    shutil.copy(template_db, instance / "kiosk.sqlite3")
+    app = create_app(make_config(instance, KIOSK_ID="kiosk-two"))
+    yield app
+    from kiosk.extensions import db
+    with app.app_context():
+        db.engine.dispose()

@@ -22,24 +22,6 @@ def central_server(central_app):
 
 
 @pytest.fixture
-def second_kiosk(tmp_path, template_db):
-    """Another kiosk (kiosk-two) with its own instance and database."""
-    import shutil
-
-    from kiosk import create_app
-    from tests.support.apps import make_config
-
-    instance = tmp_path / "kiosk-two"
-    instance.mkdir()
-    shutil.copy(template_db, instance / "kiosk.sqlite3")
-    app = create_app(make_config(instance, KIOSK_ID="kiosk-two"))
-    yield app
-    from kiosk.extensions import db
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
 def proxy(central_server):
     from tests.support.proxy import FaultProxy
 

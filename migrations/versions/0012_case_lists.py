@@ -6,13 +6,13 @@ is also one of issue 11's indexes another lane may create: both are made
 only if missing.
 
 Revision ID: 0012_case_lists
-Revises: 0010_sign_in_address
+Revises: 0011_speed_indexes
 """
 
 from alembic import op
 
 revision = "0012_case_lists"
-down_revision = "0010_sign_in_address"
+down_revision = "0011_speed_indexes"
 branch_labels = None
 depends_on = None
 

@@ -26,16 +26,7 @@ def init_app(app: Flask) -> None:
     from .printing.cli import printer
     from .sync_agent.cli import sync_command
 
-<<<<<<< HEAD
-    app.cli.add_command(demo_data)
-    app.cli.add_command(bodies)
-    app.cli.add_command(printer)
-    app.cli.add_command(sync_command)
-    app.cli.add_command(card_reader)
-    app.cli.add_command(demo_history)
-=======
-    add_commands(app, demo_data, bodies, printer, sync_command, card_reader)
->>>>>>> main
+    add_commands(app, demo_data, bodies, printer, sync_command, card_reader, demo_history)
 
 
 bodies = AppGroup("bodies", help="The list of bodies a matter can concern (涉及单位).")

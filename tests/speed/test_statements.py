@@ -107,4 +107,4 @@ def test_no_list_or_polled_query_reads_a_history_table_whole(app_1y, name):
     status, statements = _request(_signed_in(app_1y), app_1y, PAGES[name])
     assert status == 200
     with app_1y.app_context():
-        assert scans(db.engine, statements) == []
+        assert scans(db.engine, statements, index_order_ok=True) == []

@@ -56,9 +56,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             app.config["KIOSK_DATABASE_URL"] or f"sqlite:///{instance / 'kiosk.sqlite3'}")
 
+    from appkit.cookies import SessionCookies
+
     from . import auth, cli, database, i18n, maintenance, security
     from .extensions import csrf, db, migrate
 
+    app.session_interface = SessionCookies()
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

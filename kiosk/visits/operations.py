@@ -13,16 +13,17 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from petition import querycode
+from petition import lifecycle, querycode
 from petition.clock import local_date
 from petition.vocabulary import SERVICES
 
-from ..cases import states
 from ..extensions import db
+from ..ids import new_id
 from ..models import Case, Person, PrintJob, Visit
 
 
@@ -51,6 +52,7 @@ _NEXT_SEQ = text(
     "ON CONFLICT (kiosk_id, service, service_day) DO UPDATE SET last_seq = last_seq + 1 "
     "RETURNING last_seq"
 )
+_INSERTS = tuple(insert(model.__table__) for model in (Person, Case, Visit, PrintJob))
 
 
 # Taps in this process queue here for the write instead of in SQLite's busy handler, which
@@ -64,51 +66,74 @@ def find_by_key(idempotency_key: str) -> Visit | None:
         select(Visit).where(Visit.idempotency_key == idempotency_key)).first()
 
 
+@dataclass(frozen=True)
+class Registered:
+    """What a registration made: its visit, and the ticket job it queued (None when the
+    idempotency key had made the visit before, so nothing new is printed)."""
+
+    visit_id: str
+    print_job_id: str | None
+
+
 def register_visit(draft: VisitDraft, *, kiosk_id: str, idempotency_key: str,
                    now: datetime) -> Visit:
-    """Store the visit with its ticket, person, case and ticket print job; commit."""
+    """Store the visit with its ticket, person, case and ticket print job; commit; the Visit."""
+    made = register(draft, kiosk_id=kiosk_id, idempotency_key=idempotency_key, now=now)
+    return db.session.get(Visit, made.visit_id)
+
+
+def register(draft: VisitDraft, *, kiosk_id: str, idempotency_key: str,
+             now: datetime) -> Registered:
+    """`register_visit` without loading the visit back: what the touch screen's confirm needs."""
     with _WRITE_LOCK:
-        return _register_visit(draft, kiosk_id=kiosk_id, idempotency_key=idempotency_key, now=now)
+        return _register(draft, kiosk_id=kiosk_id, idempotency_key=idempotency_key, now=now)
 
 
-def _register_visit(draft: VisitDraft, *, kiosk_id: str, idempotency_key: str,
-                    now: datetime) -> Visit:
-    existing = find_by_key(idempotency_key)
-    if existing is not None:
-        return existing
+def _register(draft: VisitDraft, *, kiosk_id: str, idempotency_key: str,
+              now: datetime) -> Registered:
+    # Core inserts of rows built here, on the session's connection: the ORM's unit of work
+    # (identity map, cascades, the reload after commit) cost more than the rest of a confirm.
+    # A key that made a visit before is refused by its unique index; the rollback takes the
+    # number back with everything else, and the visit it made is returned.
     service = SERVICES[draft.service]
     day = local_date(now)
+    stamps = {"created_at": now, "updated_at": now}
+    person = {"id": new_id(), "kiosk_id": kiosk_id, "name": draft.name, "id_number": draft.id_number,
+              "phone": draft.phone, "gender": draft.gender, "address": draft.address,
+              "is_deputy": draft.service == "deputy", **stamps}
+    case = {"id": new_id(), "kiosk_id": kiosk_id, "person_id": person["id"],
+            "category": draft.category, "body_name": draft.body_name, "matter": draft.matter,
+            "request": draft.request, "registered_on": day, **stamps}
+    stage = lifecycle.stage(SimpleNamespace(**case))  # what kiosk.cases.states.refresh stores
+    case.update(status=stage.status, due_on=stage.due_on)
+    visit = {"id": new_id(), "kiosk_id": kiosk_id, "service": service.code, "service_day": day,
+             "query_code": querycode.generate(), "idempotency_key": idempotency_key,
+             "person_id": person["id"], "case_id": case["id"], "category": draft.category,
+             "body_name": draft.body_name, "group_size": draft.group_size,
+             "representative_count": draft.representative_count, "locale": draft.locale,
+             **stamps}
+    job = {"id": new_id(), "visit_id": visit["id"], "kind": "ticket", **stamps}
+    connection = db.session.connection()
     try:
-        seq = db.session.execute(
+        seq = connection.execute(
             _NEXT_SEQ, {"kiosk_id": kiosk_id, "service": service.code, "day": day}).scalar_one()
-        person = Person(kiosk_id=kiosk_id, name=draft.name, id_number=draft.id_number,
-                        phone=draft.phone, gender=draft.gender,
-                        address=draft.address, is_deputy=draft.service == "deputy",
-                        created_at=now, updated_at=now)
-        case = Case(kiosk_id=kiosk_id, person=person, category=draft.category,
-                    body_name=draft.body_name, matter=draft.matter, request=draft.request,
-                    registered_on=day,
-                    created_at=now, updated_at=now)
-        states.refresh(case)
-        visit = Visit(
-            kiosk_id=kiosk_id, service=service.code, service_day=day, ticket_seq=seq,
-            ticket_number=f"{service.prefix}{seq:03d}", query_code=querycode.generate(),
-            idempotency_key=idempotency_key, person=person, case=case,
-            category=draft.category, body_name=draft.body_name,
-            group_size=draft.group_size, representative_count=draft.representative_count,
-            locale=draft.locale, created_at=now, updated_at=now,
-        )
-        db.session.add_all([person, case, visit, PrintJob(visit=visit, kind="ticket",
-                                                            created_at=now, updated_at=now)])
+        visit.update(ticket_seq=seq, ticket_number=f"{service.prefix}{seq:03d}")
+        for statement, row in zip(_INSERTS, (person, case, visit, job)):
+            connection.execute(statement, row)
         db.session.commit()
     except IntegrityError:
-        # A concurrent tap with the same key won the race; its visit is ours.
         db.session.rollback()
-        existing = find_by_key(idempotency_key)
+        existing = _visit_id_by_key(idempotency_key)
         if existing is None:
             raise
-        return existing
-    return visit
+        return Registered(existing, None)
+    return Registered(visit["id"], job["id"])
+
+
+def _visit_id_by_key(idempotency_key: str) -> str | None:
+    return db.session.execute(
+        select(Visit.__table__.c.id).where(Visit.__table__.c.idempotency_key == idempotency_key)
+    ).scalar()
 
 
 def waiting_ahead(visit: Visit) -> int:

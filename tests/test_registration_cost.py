@@ -1,7 +1,8 @@
 """What one 确认取号 costs the kiosk, and that the cheaper path still prints the same ticket.
 
-The confirm takes the number and writes the person, case, visit and ticket
-job in one transaction of a few statements; it reads nothing back, and the
+The confirm takes the write lock, checks its key, takes the number and
+writes the person, case, visit and ticket job in one transaction of seven
+statements; it reads nothing back, and the
 print worker renders and prints the ticket afterwards.
 """
 
@@ -20,6 +21,7 @@ from kiosk.extensions import db
 from kiosk.models import Case, Person, PrintJob, TicketCounter, Visit
 from kiosk.printing.operations import paper, ticket_receipt
 from kiosk.printing.worker import worker
+from kiosk.visits.writer import Writer
 from petition.clock import local
 from printer.escpos import encode
 from tests.support.escpos_parser import check_job
@@ -70,12 +72,13 @@ def print_worker(app):
     worker(app).stop()
 
 
-def test_one_confirm_takes_the_number_and_writes_four_rows_in_five_statements(app, client, print_worker):
+def test_one_confirm_takes_the_number_and_writes_four_rows_in_seven_statements(app, client, print_worker):
     form = confirm_form(client)
     with statements(app) as seen:
         response = client.post("/confirm", data=form)
     assert response.status_code == 302 and response.headers["Location"].endswith("/ticket")
     assert [s.split(" (")[0] for s in seen] == [
+        "BEGIN IMMEDIATE", "SELECT visit.idempotency_key, visit.id FROM visit WHERE visit.idempotency_key IN",
         "INSERT INTO ticket_counter", "INSERT INTO person", 'INSERT INTO "case"',
         "INSERT INTO visit", "INSERT INTO print_job"], seen
     assert "A001" in client.get("/ticket").get_data(as_text=True)
@@ -149,3 +152,55 @@ def test_wtforms_own_messages_stay_in_each_visitors_language(app):
     for _ in range(2):
         assert "不是有效的整数" in group_identity(app.test_client(), "zh_Hans_CN")
         assert "Not a valid integer value" in group_identity(app.test_client(), "en")
+
+
+def _queued_while_writing(write_batch, taps: int):
+    """Start `taps` writes while the first batch is held; (results or errors, batches written)."""
+    batches: list[list] = []
+    release = threading.Event()
+
+    def held(works):
+        batches.append(list(works))
+        if len(batches) == 1:
+            release.wait(10)
+        return write_batch(works)
+
+    line = Writer(held)
+    outcomes: dict[int, object] = {}
+
+    def tap(n):
+        try:
+            outcomes[n] = line.write(n)
+        except ValueError as error:
+            outcomes[n] = error
+
+    threads = [threading.Thread(target=tap, args=(n,)) for n in range(taps)]
+    threads[0].start()
+    while not batches:
+        time.sleep(0.001)
+    for thread in threads[1:]:
+        thread.start()
+    while len(line._queue) < taps - 1:  # every other tap waits behind the held batch
+        time.sleep(0.001)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    return outcomes, batches
+
+
+def test_taps_that_queue_while_one_commits_share_the_next_commit():
+    outcomes, batches = _queued_while_writing(lambda works: [f"visit {n}" for n in works], 16)
+    assert outcomes == {n: f"visit {n}" for n in range(16)}
+    assert [len(batch) for batch in batches] == [1, 15]  # two commits (two fsyncs), not sixteen
+
+
+def test_one_taps_fault_fails_that_tap_alone():
+    def write_batch(works):
+        if 7 in works:
+            raise ValueError("query code drawn twice")
+        return [f"visit {n}" for n in works]
+
+    outcomes, batches = _queued_while_writing(write_batch, 12)
+    assert isinstance(outcomes.pop(7), ValueError)
+    assert outcomes == {n: f"visit {n}" for n in range(12) if n != 7}
+    assert [len(batch) for batch in batches[:2]] == [1, 11] and len(batches) == 2 + 11

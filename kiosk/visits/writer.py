@@ -13,17 +13,24 @@ back, numbers included, and its taps are written again one by one, so one
 tap's fault is never another's. The writer of a batch is the first waiting
 tap's own request thread; nothing runs in the background. One `Writer` per
 app (each app has its own database).
+
+The print worker's status updates take the same lock (`exclusive`): a tap
+that comes while one is being written waits on this lock, which wakes it the
+moment the write ends, instead of in SQLite's busy handler, which polls with
+sleeps of up to 100 ms.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from flask import Flask
 
 EXTENSION = "jiedai.registration_writer"
+LOCK = "jiedai.write_lock"
 
 
 @dataclass
@@ -38,13 +45,15 @@ class Pending:
 
 
 class Writer:
-    def __init__(self, write_batch: Callable[[list], list]) -> None:
+    def __init__(self, write_batch: Callable[[list], list],
+                 database: threading.Lock | None = None) -> None:
         # write_batch(works) writes and commits them all in one transaction, or raises having
         # rolled back; it returns one result per work.
         self.write_batch = write_batch
         self._lock = threading.Lock()
         self._queue: list[Pending] = []
         self._writing = False
+        self.database = database or threading.Lock()  # held while writing (see `exclusive`)
 
     def write(self, work):
         pending = Pending(work)
@@ -80,7 +89,8 @@ class Writer:
 
     def _write(self, batch: list[Pending]) -> None:
         try:
-            results = self.write_batch([p.work for p in batch])
+            with self.database:
+                results = self.write_batch([p.work for p in batch])
         except Exception as error:  # noqa: BLE001 - each tap gets its own outcome below
             if len(batch) == 1:
                 batch[0].error = error
@@ -98,5 +108,18 @@ def writer(app: Flask, write_batch: Callable[[list], list]) -> Writer:
     """This app's registration writer (made on first use)."""
     found = app.extensions.get(EXTENSION)
     if found is None:
-        found = app.extensions.setdefault(EXTENSION, Writer(write_batch))
+        found = app.extensions.setdefault(EXTENSION, Writer(write_batch, _lock(app)))
     return found
+
+
+def _lock(app: Flask) -> threading.Lock:
+    found = app.extensions.get(LOCK)
+    return found if found is not None else app.extensions.setdefault(LOCK, threading.Lock())
+
+
+@contextmanager
+def exclusive(app: Flask) -> Iterator[None]:
+    """Hold this app's write lock: for another short write of this process (a print job's
+    status), so registrations queue for it here rather than in SQLite's busy handler."""
+    with _lock(app):
+        yield

@@ -36,8 +36,12 @@ CACHE_SECONDS = 30.0
 
 
 def _printer() -> dict:
-    job = db.session.scalars(select(PrintJob).where(PrintJob.status.in_(("printed", "failed")))
-                             .order_by(PrintJob.updated_at.desc()).limit(1)).first()
+    # The last of each outcome, each read backwards on ix_print_job_status_updated_at
+    # (one query over both statuses would sort every finished job ever).
+    last = [db.session.scalars(select(PrintJob).where(PrintJob.status == status)
+                               .order_by(PrintJob.updated_at.desc()).limit(1)).first()
+            for status in ("printed", "failed")]
+    job = max((job for job in last if job is not None), key=lambda job: job.updated_at, default=None)
     if job is None:
         return {"status": "unknown"}
     return {"status": job.status, "error": job.error if job.status == "failed" else None,

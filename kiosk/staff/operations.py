@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from petition.lifecycle import Status
 
@@ -99,9 +100,11 @@ def earlier_visits(visit: Visit) -> list[Earlier]:
         matches.append(Person.id_number == person.id_number)
     if person.phone:
         matches.append(Person.phone == person.phone)
+    # One query with the cases: the people by ix_person_id_number / ix_person_phone,
+    # their visits by ix_visit_person_id.
     rows = db.session.scalars(
-        select(Visit).join(Person, Visit.person_id == Person.id)
-        .where(or_(*matches), Visit.id != visit.id)
+        select(Visit).options(joinedload(Visit.case))
+        .where(Visit.person_id.in_(select(Person.id).where(or_(*matches))), Visit.id != visit.id)
         .order_by(Visit.created_at.desc()).limit(20))
     return [Earlier(visit=row, case=row.case) for row in rows]
 

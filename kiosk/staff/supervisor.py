@@ -14,10 +14,10 @@ from petition.vocabulary import CATEGORIES, DISPOSITIONS, SATISFACTION
 
 from ..auth.routes import role_required
 from ..extensions import db
-from ..models import StaffUser, Visit
+from ..models import StaffUser
 from . import audit_log as audit_log_page
 from . import bp
-from .figures import figures, month_bounds
+from .figures import figures, month_bounds, period_visits
 
 
 def _action_labels() -> dict:
@@ -50,9 +50,7 @@ def figures_csv():
     rows = [[_("Ticket"), _("Date"), _("Service"), _("Name"), _("Group size"), _("Category"),
              _("Body concerned"), _("Matter"), _("Status"), _("Disposition"), _("Satisfaction")]]
     labels = _labels()
-    visits = db.session.scalars(select(Visit).where(Visit.service_day >= start, Visit.service_day <= end)
-                                .order_by(Visit.service_day, Visit.created_at))
-    for visit in visits:
+    for visit in period_visits(start, end):
         case, person = visit.case, visit.person
         rows.append([
             visit.ticket_number, visit.service_day.isoformat(), visit.service,

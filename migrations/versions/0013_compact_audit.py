@@ -11,14 +11,14 @@ the order they were written. The append-only triggers are dropped around the
 conversion and installed again; the downgrade writes one row per field again.
 
 Revision ID: 0013_compact_audit
-Revises: 0010_sign_in_address
+Revises: 0011_speed_indexes
 """
 
 from alembic import op
 from sqlalchemy import text
 
 revision = "0013_compact_audit"
-down_revision = "0010_sign_in_address"
+down_revision = "0011_speed_indexes"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Migration 0013_compact_audit on a kiosk that kept one audit row per field.
 
-The landed kiosk (tests/fixtures/landed/kiosk.sql) is brought to 0010, given
+The landed kiosk (tests/fixtures/landed/kiosk.sql) is brought to the revision before 0013, given
 the odd rows a real log has, and compacted: every fact is still there, one
 row per change, naming its person; the log stays append-only; the downgrade
 gives the same facts back one row per field.
@@ -21,7 +21,6 @@ from kiosk.extensions import db, migrate
 from tests.support.apps import make_config
 
 LANDED = Path(__file__).resolve().parents[1] / "fixtures" / "landed" / "kiosk.sql"
-BEFORE = "0010_sign_in_address"
 ODD_ROWS = [  # a view, a value with no field, one field written twice in one instant, a NULL id
     ("01a232a6-0000-7000-8000-000000000001", "2026-10-13 01:00:00.000000", "rita", "view", "person",
      "p-odd", None, None, None),
@@ -34,6 +33,14 @@ ODD_ROWS = [  # a view, a value with no field, one field written twice in one in
     ("01a232a6-0000-7000-8000-000000000005", "2026-10-13 01:00:02.000000", "rita", "change", "visit",
      "v-odd", "status", "called", "serving"),
 ]
+
+
+def before_revision() -> str:
+    """The revision 0013 follows (the lead re-chains migrations when merging)."""
+    from alembic.script import ScriptDirectory
+
+    config = migrate.get_config(directory=migrate.directory)
+    return ScriptDirectory.from_config(config).get_revision("0013_compact_audit").down_revision
 
 
 def wide_facts(connection) -> Counter:
@@ -58,7 +65,7 @@ def landed(tmp_path):
         connection.executescript(LANDED.read_text())
     app = create_app(make_config(tmp_path))
     with app.app_context():
-        upgrade(directory=migrate.directory, revision=BEFORE)
+        upgrade(directory=migrate.directory, revision=before_revision())
         with db.engine.begin() as connection:
             for row in ODD_ROWS:
                 connection.exec_driver_sql("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
@@ -104,7 +111,7 @@ def test_the_downgrade_gives_the_same_facts_back_one_row_per_field(landed):
     with db.engine.connect() as connection:
         facts = wide_facts(connection)
     upgrade(directory=migrate.directory)
-    downgrade(directory=migrate.directory, revision=BEFORE)
+    downgrade(directory=migrate.directory, revision=before_revision())
     with db.engine.connect() as connection:
         assert wide_facts(connection) == facts
     with db.engine.begin() as connection, pytest.raises(Exception, match="append-only"):

@@ -9,7 +9,7 @@ numbers), which this module does not import.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from wtforms.validators import ValidationError
 

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import Response, request, session
 from flask_babel import lazy_gettext as _l

@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from appkit.signin import session_id
+from appkit.signin import FailedSignIn, session_id
 from petition.clock import utcnow
 
 from .extensions import db
@@ -259,16 +259,12 @@ class StaffUser(db.Model):
         return session_id(self.id, self.session_token)
 
 
-class SignInFailure(db.Model):
-    """A failed sign-in, kept so five in 15 minutes lock the account from that address."""
+class SignInFailure(FailedSignIn, db.Model):
+    """A failed sign-in at the console: five in 15 minutes lock the account from that address."""
 
     __tablename__ = "sign_in_failure"
-    __table_args__ = (Index("ix_sign_in_failure_lookup", "username", "address", "at"),
-                      Index("ix_sign_in_failure_address", "address", "at"))
+    __table_args__ = FailedSignIn.indexes(__tablename__)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(64), nullable=False)
-    address: Mapped[str] = mapped_column(String(64), nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 

@@ -12,27 +12,21 @@ import datetime as dt
 import json
 import statistics
 import time
+from dataclasses import replace
 
 from printer.documents import RegisterRow, day_register_pdf
 from printer.escpos import TICKET_MAX_BYTES, encode
 from printer.receipt import PAPER_80MM
-from printer.ticket import TicketData, build_ticket
+from printer.ticket import TicketData, build_ticket, sample_ticket_data
 
 
 def realistic_ticket() -> TicketData:
-    return TicketData(
-        office_name="某某市某某区人大常委会信访接待室",
-        ticket_number="A023",
-        service_label="来访登记",
-        issued_at=dt.datetime(2026, 11, 23, 1, 30, tzinfo=dt.timezone.utc),
-        waiting_ahead=7,
-        query_code="K7P2QX9M4T",
-        qr_payload="https://xinfang.example.gov.cn/q/K7P2QX9M4T",
-        name="欧阳晓明",
-        id_number="370102199003071234",
-        phone="13812345678",
-        keep_slip_line="请妥善保管本凭条，凭查询码可查询办理进度",
-    )
+    """A busy hall's ticket at its widest: a long office name, the petitioner as printed in full."""
+    return replace(sample_ticket_data(dt.datetime(2026, 11, 23, 1, 30, tzinfo=dt.timezone.utc)),
+                   office_name="某某市某某区人大常委会信访接待室", ticket_number="A023", service_label="来访登记",
+                   waiting_ahead=7, query_code="K7P2QX9M4T", qr_payload="https://xinfang.example.gov.cn/q/K7P2QX9M4T",
+                   name="欧阳晓明", id_number="370102199003071234", phone="13812345678",
+                   keep_slip_line="请妥善保管本凭条，凭查询码可查询办理进度")
 
 
 def register_rows(count: int) -> list[RegisterRow]:

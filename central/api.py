@@ -42,12 +42,17 @@ def _authenticate(body: bytes):
         raise
 
 
+def _signed_body():
+    """The request's kiosk, authenticated by its signature over the body; the body; whether gzipped."""
+    body = request.get_data(cache=False)
+    return _authenticate(body), body, request.headers.get("Content-Encoding") == "gzip"
+
+
 @bp.post("/push")
 def push():
-    body = request.get_data(cache=False)
-    kiosk = _authenticate(body)
+    kiosk, body, gzipped = _signed_body()
     try:
-        payload = protocol.unpack(body, gzipped=request.headers.get("Content-Encoding") == "gzip")
+        payload = protocol.unpack(body, gzipped=gzipped)
         sender, table, rows, refused = protocol.parse_push(payload)
     except protocol.ProtocolError as error:
         operations.note_error(kiosk.id, error.message, now=utcnow_naive())
@@ -81,11 +86,10 @@ def changes():
 @bp.post("/acknowledged")
 def acknowledged():
     """What the office holds of this kiosk's records, for a kiosk restored from a backup."""
-    body = request.get_data(cache=False)
-    kiosk = _authenticate(body)
+    kiosk, body, gzipped = _signed_body()
     try:
         question = recovery.parse_question(
-            body, gzipped=request.headers.get("Content-Encoding") == "gzip")
+            body, gzipped=gzipped)
         return recovery.acknowledged(kiosk.id, question)
     except recovery.QuestionError as error:
         raise CentralError(400, "bad_question", str(error)) from error
@@ -94,10 +98,9 @@ def acknowledged():
 @bp.post("/health")
 def health():
     """The kiosk's health summary (printer, reader, disk, backup), sent with each sync."""
-    body = request.get_data(cache=False)
-    kiosk = _authenticate(body)
+    kiosk, body, gzipped = _signed_body()
     try:
-        summary = protocol.unpack(body, gzipped=request.headers.get("Content-Encoding") == "gzip")
+        summary = protocol.unpack(body, gzipped=gzipped)
         fleet.note_health(kiosk.id, summary, now=utcnow_naive())
     except (protocol.ProtocolError, ValueError) as error:
         raise CentralError(400, "bad_health", str(error)) from error

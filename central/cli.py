@@ -8,6 +8,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from appkit.commands import add_commands
 from petition import lifecycle, transitions
 from petition.clock import utcnow_naive
 from petition.vocabulary import SATISFACTION
@@ -20,15 +21,11 @@ from .roles import Role
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(kiosk_group)
-    app.cli.add_command(case_group)
-    app.cli.add_command(staff_group)
-    app.cli.add_command(figures_group)
     from .history import demo_history
     from .retention import retention_command
 
-    app.cli.add_command(retention_command)
-    app.cli.add_command(demo_history)
+    add_commands(app, kiosk_group, case_group, staff_group, figures_group, retention_command,
+                 demo_history)
 
 
 kiosk_group = AppGroup("kiosk", help="Kiosks allowed to sync, and their credentials.")

@@ -3,16 +3,11 @@
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy.orm import DeclarativeBase
 
+from appkit.database import own_database
 
-class CentralBase(DeclarativeBase):
-    pass
-
-
-db = SQLAlchemy(model_class=CentralBase)
+db = own_database()
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()

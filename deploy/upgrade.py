@@ -112,44 +112,71 @@ def _put_back(backup: Path, database: Path) -> None:
     os.replace(partial, database)
 
 
-def upgrade_kiosk(checkout: Path, kiosk: Kiosk, service: Service, *, health_url: str,
-                  prepare: Callable[[Path], None], timeout: float = 60.0) -> Path:
-    """Upgrade to `checkout`; return the new release, or raise UpgradeFailed after rolling back."""
-    root = kiosk.root
+@dataclass
+class _Drill:
+    """What differs between upgrading a kiosk and the office; `_switch` does the rest."""
+
+    what: str                                   # "backup" or "dump", for the messages
+    save: Callable[[Path], Path]                # before migrating (the previous release runs it)
+    migrate: Callable[[Path], subprocess.CompletedProcess]
+    put_back: Callable[[Path], bool]            # the saved data in place again; whether it worked
+    log: list[str]
+    want_ok: bool = True                        # /healthz must say "ok": true
+
+
+def _switch(checkout: Path, root: Root, service: Service, drill: _Drill, *, health_url: str,
+            prepare: Callable[[Path], None], timeout: float) -> Path:
+    """Save, stop, switch `current`, migrate, start, check; on any failure put it all back."""
     current = root.current()
     previous = current.resolve()
     changes = files.Changes()
     new = files.release(checkout, root, changes)
     if new == previous:
-        kiosk.log.append("this code is already installed; nothing to upgrade")
+        drill.log.append("this code is already installed; nothing to upgrade")
         return new
     prepare(new)
-    made = kiosk.flask(previous, "backup", "create", "--label", "pre-migrate")
-    if made.returncode != 0:
-        raise UpgradeFailed(f"no upgrade without a backup: {made.stdout}{made.stderr}",
-                            rolled_back=True)
-    backup = Path(made.stdout.split("integrity ok): ", 1)[1].splitlines()[0].strip())
+    saved = drill.save(previous)
     service.stop()
     files.symlink(current, str(Path("releases") / new.name), changes)
-    migrated = kiosk.flask(new, "db", "upgrade")
+    migrated = drill.migrate(new)
     if migrated.returncode == 0:
         service.start()
-        if healthy(health_url, timeout=timeout):
-            kiosk.log.append(f"upgraded to {new.name}")
+        if healthy(health_url, timeout=timeout, want_ok=drill.want_ok):
+            drill.log.append(f"upgraded to {new.name}")
             return new
         reason = f"{health_url} did not answer ok within {timeout:.0f} s"
         service.stop()
     else:
         reason = f"the migration failed: {migrated.stderr.strip().splitlines()[-1:]}"
-    # Roll back: the database as it was before migrating, the code as it was.
-    _put_back(backup, _database(kiosk.environment()))
+    # Roll back: the data as it was before migrating, the code as it was.
+    restored = drill.put_back(saved)
     files.symlink(current, str(Path("releases") / previous.name), changes)
     service.start()
-    back = healthy(health_url, timeout=timeout)
-    kiosk.log.append(f"rolled back to {previous.name} and the backup {backup.name}: "
+    back = restored and healthy(health_url, timeout=timeout, want_ok=drill.want_ok)
+    drill.log.append(f"rolled back to {previous.name} and the {drill.what} {saved.name}: "
                      f"{'serving again' if back else 'NOT serving: call support'}")
-    raise UpgradeFailed(f"{reason}; rolled back to {previous.name} with the backup {backup}",
+    raise UpgradeFailed(f"{reason}; rolled back to {previous.name} with the {drill.what} {saved}",
                         rolled_back=back)
+
+
+def upgrade_kiosk(checkout: Path, kiosk: Kiosk, service: Service, *, health_url: str,
+                  prepare: Callable[[Path], None], timeout: float = 60.0) -> Path:
+    """Upgrade to `checkout`; return the new release, or raise UpgradeFailed after rolling back."""
+
+    def save(previous: Path) -> Path:
+        made = kiosk.flask(previous, "backup", "create", "--label", "pre-migrate")
+        if made.returncode != 0:
+            raise UpgradeFailed(f"no upgrade without a backup: {made.stdout}{made.stderr}",
+                                rolled_back=True)
+        return Path(made.stdout.split("integrity ok): ", 1)[1].splitlines()[0].strip())
+
+    def put_back(backup: Path) -> bool:
+        _put_back(backup, _database(kiosk.environment()))
+        return True
+
+    drill = _Drill("backup", save, lambda new: kiosk.flask(new, "db", "upgrade"), put_back, kiosk.log)
+    return _switch(checkout, kiosk.root, service, drill, health_url=health_url, prepare=prepare,
+                   timeout=timeout)
 
 
 @dataclass
@@ -175,39 +202,27 @@ class Office:
 def upgrade_office(checkout: Path, office: Office, service: Service, *, health_url: str,
                    prepare: Callable[[Path], None], timeout: float = 60.0) -> Path:
     """Upgrade the office app: pg_dump, stop, switch, migrate, start, check; or roll back."""
-    root = office.root
-    current = root.current()
-    previous = current.resolve()
-    changes = files.Changes()
-    new = files.release(checkout, root, changes)
-    if new == previous:
-        return new
-    prepare(new)
-    office.dumps.mkdir(parents=True, exist_ok=True)
-    dump = office.dumps / f"central-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.dump"
-    dumped = office.run(["pg_dump", "--format=custom", f"--file={dump}", office.libpq_url()])
-    if dumped.returncode != 0:
-        raise UpgradeFailed(f"no upgrade without a dump: {dumped.stderr.strip()}", rolled_back=True)
-    service.stop()
-    files.symlink(current, str(Path("releases") / new.name), changes)
-    env = {**os.environ, **office.env, "CENTRAL_DATABASE_URL": office.database_url}
-    migrated = office.run([str(office.python(new)), "-m", "flask", "--app", "central", "db", "upgrade"],
+
+    def save(_previous: Path) -> Path:
+        office.dumps.mkdir(parents=True, exist_ok=True)
+        dump = office.dumps / f"central-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.dump"
+        dumped = office.run(["pg_dump", "--format=custom", f"--file={dump}", office.libpq_url()])
+        if dumped.returncode != 0:
+            raise UpgradeFailed(f"no upgrade without a dump: {dumped.stderr.strip()}", rolled_back=True)
+        return dump
+
+    def migrate(new: Path) -> subprocess.CompletedProcess:
+        env = {**os.environ, **office.env, "CENTRAL_DATABASE_URL": office.database_url}
+        return office.run([str(office.python(new)), "-m", "flask", "--app", "central", "db", "upgrade"],
                           cwd=new, env=env)
-    if migrated.returncode == 0:
-        service.start()
-        if healthy(health_url, timeout=timeout, want_ok=False):
-            return new
-        reason = f"{health_url} did not answer within {timeout:.0f} s"
-        service.stop()
-    else:
-        reason = f"the migration failed: {migrated.stderr.strip().splitlines()[-1:]}"
-    restored = office.run(["pg_restore", "--clean", "--if-exists", "--single-transaction",
-                           f"--dbname={office.libpq_url()}", str(dump)])
-    files.symlink(current, str(Path("releases") / previous.name), changes)
-    service.start()
-    back = restored.returncode == 0 and healthy(health_url, timeout=timeout, want_ok=False)
-    raise UpgradeFailed(f"{reason}; rolled back to {previous.name} with the dump {dump}",
-                        rolled_back=back)
+
+    def put_back(dump: Path) -> bool:
+        return office.run(["pg_restore", "--clean", "--if-exists", "--single-transaction",
+                           f"--dbname={office.libpq_url()}", str(dump)]).returncode == 0
+
+    drill = _Drill("dump", save, migrate, put_back, office.log, want_ok=False)
+    return _switch(checkout, office.root, service, drill, health_url=health_url, prepare=prepare,
+                   timeout=timeout)
 
 
 def make_install(release: Path) -> None:

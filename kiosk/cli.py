@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
+from appkit.commands import add_commands
 from petition.clock import SHANGHAI, utcnow
 from petition.vocabulary import CATEGORIES
 
@@ -24,11 +25,7 @@ def init_app(app: Flask) -> None:
     from .printing.cli import printer
     from .sync_agent.cli import sync_command
 
-    app.cli.add_command(demo_data)
-    app.cli.add_command(bodies)
-    app.cli.add_command(printer)
-    app.cli.add_command(sync_command)
-    app.cli.add_command(card_reader)
+    add_commands(app, demo_data, bodies, printer, sync_command, card_reader)
 
 
 bodies = AppGroup("bodies", help="The list of bodies a matter can concern (涉及单位).")

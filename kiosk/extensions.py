@@ -2,16 +2,11 @@
 
 from flask_babel import Babel
 from flask_migrate import Migrate
-from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy.orm import DeclarativeBase
 
+from appkit.database import own_database
 
-class Base(DeclarativeBase):
-    pass
-
-
-db = SQLAlchemy(model_class=Base)
+db = own_database()
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

@@ -11,12 +11,13 @@ own the transactions.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from appkit.signin import session_id
+from appkit.signin import FailedSignIn, session_id
 from petition.clock import utcnow
 
 from .extensions import db
@@ -166,6 +167,8 @@ class Visit(Versioned, db.Model):
     __table_args__ = (
         UniqueConstraint("kiosk_id", "service", "service_day", "ticket_seq",
                          name="uq_visit_ticket"),
+        # Migration 0011_speed_indexes: a day's tickets first, then a person's and a case's visits.
+        Index("ix_visit_day_status", "service_day", "status"),
     )
 
     id: Mapped[str] = _id_column()
@@ -177,8 +180,8 @@ class Visit(Versioned, db.Model):
     query_code: Mapped[str] = mapped_column(String(10), nullable=False, unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="waiting", index=True)
-    person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
-    case_id: Mapped[str | None] = mapped_column(ForeignKey("case.id"))
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), index=True)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("case.id"), index=True)
     category: Mapped[str | None] = mapped_column(String(20))
     body_name: Mapped[str | None] = mapped_column(String(100))
     group_size: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
@@ -256,16 +259,12 @@ class StaffUser(db.Model):
         return session_id(self.id, self.session_token)
 
 
-class SignInFailure(db.Model):
-    """A failed sign-in, kept so five in 15 minutes lock the account from that address."""
+class SignInFailure(FailedSignIn, db.Model):
+    """A failed sign-in at the console: five in 15 minutes lock the account from that address."""
 
     __tablename__ = "sign_in_failure"
-    __table_args__ = (Index("ix_sign_in_failure_lookup", "username", "address", "at"),
-                      Index("ix_sign_in_failure_address", "address", "at"))
+    __table_args__ = FailedSignIn.indexes(__tablename__)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(64), nullable=False)
-    address: Mapped[str] = mapped_column(String(64), nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
@@ -304,6 +303,8 @@ class PrintJob(db.Model):
     """
 
     __tablename__ = "print_job"
+    # Migration 0011_speed_indexes: today's jobs, and the printer's last outcome.
+    __table_args__ = (Index("ix_print_job_status_updated_at", "status", "updated_at"),)
 
     id: Mapped[str] = _id_column()
     visit_id: Mapped[str | None] = mapped_column(ForeignKey("visit.id"), index=True)
@@ -311,7 +312,8 @@ class PrintJob(db.Model):
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending", index=True)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                 index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
                                                  onupdate=utcnow)
     printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -322,21 +324,31 @@ class PrintJob(db.Model):
 class AuditEntry(db.Model):
     """One line of the audit log: who saw or changed what, when.
 
-    Append-only: the migration installs triggers that refuse UPDATE and
-    DELETE on this table.
+    One line per view or change: `changes` is JSON {"field": [before, after]}
+    of every changed field (none for a view); `person_id` is the person the
+    record concerns. `id` is the rowid, so each index ends in it: ix_audit_log_at
+    is (at, id), the keyset order. Append-only: triggers refuse UPDATE and DELETE.
     """
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),
+                      Index("ix_audit_log_entity_id", "entity_id", "at"),
+                      Index("ix_audit_log_actor", "actor", "at"),
+                      Index("ix_audit_log_person_id", "person_id", "at"))
 
-    id: Mapped[str] = _id_column()
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     actor: Mapped[str] = mapped_column(String(64), nullable=False)
     action: Mapped[str] = mapped_column(String(32), nullable=False)
     entity: Mapped[str] = mapped_column(String(32), nullable=False)
-    entity_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    field: Mapped[str | None] = mapped_column(String(64))
-    before: Mapped[str | None] = mapped_column(Text)
-    after: Mapped[str | None] = mapped_column(Text)
+    entity_id: Mapped[str | None] = mapped_column(String(36))
+    person_id: Mapped[str | None] = mapped_column(String(36))
+    changes: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def fields(self) -> dict[str, tuple[str | None, str | None]]:
+        """Each changed field's (before, after), in the order they were changed ("": no field)."""
+        return {field: tuple(pair) for field, pair in json.loads(self.changes or "{}").items()}
 
 
 class SyncCounter(db.Model):

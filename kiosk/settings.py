@@ -100,7 +100,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RETENTION_DAYS", 90, int,
             "Days after the office closed a case before its petitioner's name, ID number, phone "
             "and address are removed from this kiosk."),
-    Setting("PRINT_PREVIEW_DAYS", 30, int,
+    Setting("PRINT_PREVIEW_DAYS", 7, int,
             "Days print previews (instance/prints) are kept."),
     Setting("LOG_DAYS", 90, int,
             "Days log files in instance/logs (upgrade and restore reports) are kept."),

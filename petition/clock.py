@@ -4,7 +4,7 @@ Ticket numbers restart every Asia/Shanghai day and due dates are calendar
 days there, so every "which day is it" question goes through `local_date`.
 """
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -27,6 +27,11 @@ def local(moment: datetime) -> datetime:
 
 def local_date(moment: datetime) -> date:
     return local(moment).date()
+
+
+def start_of_local_day(moment: datetime) -> datetime:
+    """Midnight in Asia/Shanghai of `moment`'s local day, in UTC: where "today's rows" begin."""
+    return datetime.combine(local_date(moment), time(0), tzinfo=SHANGHAI).astimezone(timezone.utc)
 
 
 def utcnow_naive() -> datetime:

@@ -194,22 +194,25 @@ class _Matrix:
             self.set_function(8, size - 15 + i, bit(i))
         self.set_function(8, size - 8, True)
 
-    def draw_codewords(self, words: list[int]) -> None:
+    def data_modules(self):
+        """The (x, y) of each module that carries data, in placement order: two columns at a
+        time from the right, up then down, skipping the timing column and the function patterns."""
         size = self.size
-        i = 0
         right = size - 1
         while right >= 1:
             if right == 6:
                 right = 5
+            upward = ((right + 1) & 2) == 0
             for vert in range(size):
-                for j in range(2):
-                    x = right - j
-                    upward = ((right + 1) & 2) == 0
-                    y = size - 1 - vert if upward else vert
-                    if not self.function[y][x] and i < len(words) * 8:
-                        self.dark[y][x] = bool((words[i >> 3] >> (7 - (i & 7))) & 1)
-                        i += 1
+                y = size - 1 - vert if upward else vert
+                for x in (right, right - 1):
+                    if not self.function[y][x]:
+                        yield x, y
             right -= 2
+
+    def draw_codewords(self, words: list[int]) -> None:
+        for i, (x, y) in zip(range(len(words) * 8), self.data_modules()):
+            self.dark[y][x] = bool((words[i >> 3] >> (7 - (i & 7))) & 1)
 
     def apply_mask(self, mask: int) -> None:
         rule = _MASKS[mask]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import PasswordField, SelectField, StringField
@@ -68,14 +68,12 @@ def _account(username: str) -> StaffUser:
 
 
 @bp.get("/admin/accounts")
-@login_required
 @requires(Permission.ACCOUNTS)
 def accounts():
     return _accounts_page(AccountForm())
 
 
 @bp.post("/admin/accounts")
-@login_required
 @requires(Permission.ACCOUNTS)
 def account_save():
     form = AccountForm()
@@ -97,7 +95,6 @@ def account_save():
 
 
 @bp.post("/admin/accounts/<username>/role")
-@login_required
 @requires(Permission.ACCOUNTS)
 def account_role(username: str):
     user, form = _account(username), RoleForm()
@@ -112,7 +109,6 @@ def account_role(username: str):
 
 
 @bp.post("/admin/accounts/<username>/disable")
-@login_required
 @requires(Permission.ACCOUNTS)
 def account_disable(username: str):
     user = _account(username)
@@ -127,7 +123,6 @@ def account_disable(username: str):
 
 
 @bp.post("/admin/kiosks")
-@login_required
 @requires(Permission.KIOSKS)
 def kiosk_register():
     form = KioskForm()
@@ -143,7 +138,6 @@ def kiosk_register():
 
 
 @bp.post("/admin/kiosks/<kiosk_id>/revoke")
-@login_required
 @requires(Permission.KIOSKS)
 def kiosk_revoke(kiosk_id: str):
     if not FlaskForm().validate():

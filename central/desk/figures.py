@@ -8,11 +8,11 @@ inline SVG; the report PDF draws the same charts. Nothing here is personal.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import wraps
 
 from flask import Response, current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from appkit.export import csv_text, xlsx_bytes
 from petition.clock import local_date
@@ -39,16 +39,29 @@ def _wanted() -> tuple[reports.Period, str]:
     return period, by if by in BREAKDOWNS else "hall"
 
 
+def figures_page(rule: str):
+    """A figures view at `rule`: signed in, allowed to see figures, given the period, breakdown and
+    that period's report."""
+
+    def register(view):
+        @bp.get(rule, endpoint=view.__name__)
+        @requires(Permission.FIGURES)
+        @wraps(view)
+        def page():
+            period, by = _wanted()
+            return view(period, by, reports.build(period, by))
+
+        return page
+
+    return register
+
+
 def _font() -> str:
     return register_font(current_app.config["CENTRAL_PDF_FONT"] or None)
 
 
-@bp.get("/figures")
-@login_required
-@requires(Permission.FIGURES)
-def figures():
-    period, by = _wanted()
-    report = reports.build(period, by)
+@figures_page("/figures")
+def figures(period: reports.Period, by: str, report: reports.Report):
     font = _font()
     charts = [(chart_id, svg(drawing(chart, font=font), title=chart.title, chart_id=chart_id))
               for chart_id, chart in reports.charts(report)]
@@ -66,22 +79,14 @@ def _file_stem(period: reports.Period, by: str) -> str:
     return f"figures-{period.kind}-{period.year}-{period.number}-by-{by}"
 
 
-@bp.get("/figures.csv")
-@login_required
-@requires(Permission.FIGURES)
-def figures_csv():
-    period, by = _wanted()
-    report = reports.build(period, by)
+@figures_page("/figures.csv")
+def figures_csv(period: reports.Period, by: str, report: reports.Report):
     rows = reports.summary_table(report) + [[]] + reports.breakdown_table(report)
     return _download(csv_text(rows), "text/csv", _file_stem(period, by) + ".csv")
 
 
-@bp.get("/figures.xlsx")
-@login_required
-@requires(Permission.FIGURES)
-def figures_xlsx():
-    period, by = _wanted()
-    report = reports.build(period, by)
+@figures_page("/figures.xlsx")
+def figures_xlsx(period: reports.Period, by: str, report: reports.Report):
     workbook = xlsx_bytes([(_("Summary"), reports.summary_table(report)),
                            (str(reports.BREAKDOWN_LABELS[by]), reports.breakdown_table(report))])
     return _download(workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -109,7 +114,6 @@ def report_pdf(period: reports.Period, by: str) -> bytes:
 
 
 @bp.get("/figures/report.pdf")
-@login_required
 @requires(Permission.FIGURES)
 def figures_pdf():
     """The monthly (?period=month) or quarterly (?period=quarter) report; a year's works too."""

@@ -4,7 +4,6 @@ and the health each kiosk reported with its last sync."""
 from __future__ import annotations
 
 from flask import render_template
-from flask_login import login_required
 
 from .. import fleet
 from ..roles import Permission
@@ -13,7 +12,6 @@ from .access import requires
 
 
 @bp.get("/kiosks")
-@login_required
 @requires(Permission.SYNC_STATUS)
 def kiosks():
     return render_template("desk/kiosks.html", overview=operations.kiosk_overview(), fleet=fleet)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from petition.clock import local, utcnow_naive
 from petition.lifecycle import STATUS_LABELS
@@ -33,7 +33,6 @@ def _history(person_id: str) -> petitioners.History:
 
 
 @bp.get("/petitioner/<person_id>")
-@login_required
 @requires(Permission.CASES)
 def petitioner(person_id: str):
     found = _history(person_id)
@@ -47,7 +46,6 @@ def petitioner(person_id: str):
 
 
 @bp.post("/petitioner/<person_id>/case/<case_id>/same-matter")
-@login_required
 @requires(Permission.CASES)
 def same_matter(person_id: str, case_id: str):
     found = _history(person_id)

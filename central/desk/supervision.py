@@ -12,7 +12,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, TextAreaField
@@ -58,7 +58,6 @@ def _today():
 
 
 @bp.get("/supervision")
-@login_required
 @requires(Permission.LISTS)
 def supervision():
     today, view = _today(), request.args.get("view", "overdue")
@@ -102,7 +101,6 @@ def _page(case_id: str, forms: dict | None = None, status: int = 200):
 
 
 @bp.get("/case/<case_id>/supervision")
-@login_required
 @requires(Permission.SUPERVISION)
 def case_supervision(case_id: str):
     return _page(case_id[:36])
@@ -115,7 +113,6 @@ def _refused(case_id: str, refusal: ops.SupervisionRefused):
 
 
 @bp.post("/case/<case_id>/supervision")
-@login_required
 @requires(Permission.SUPERVISION)
 def supervise(case_id: str):
     case_id, form = case_id[:36], SuperviseForm()
@@ -132,37 +129,33 @@ def supervise(case_id: str):
     return redirect(url_for(".case_supervision", case_id=case_id))
 
 
-def _supervision_step(supervision_id: int, name: str, form_class, make):
+# The steps on one body's supervision: its form and how the form's fields become the step's arguments.
+STEPS = {
+    "remind": (ReminderForm, ops.remind, lambda form: {"sent_on": form.sent_on.data, "note": form.note.data}),
+    "answer": (AnswerForm, ops.answer, lambda form: {"text": form.text.data,
+                                                     "answered_on": form.answered_on.data}),
+}
+
+
+@bp.post("/supervision/<int:supervision_id>/<step>")
+@requires(Permission.SUPERVISION)
+def supervision_step(supervision_id: int, step: str):
+    """A reminder sent (催办) or the body's answer, on one body's supervision."""
+    if step not in STEPS:
+        abort(404)
     supervision = db.session.get(ops.Supervision, supervision_id)
     if supervision is None:
         abort(404)
+    form_class, operation, arguments = STEPS[step]
     form = form_class()
     if not form.validate():
-        return _page(supervision.case_id, {name: form, "failed": supervision_id}, 422)
+        return _page(supervision.case_id, {step: form, "failed": supervision_id}, 422)
     try:
-        make(form)
+        operation(supervision_id, by=current_user.username, now=utcnow_naive(), **arguments(form))
     except ops.SupervisionRefused as refusal:
         return _refused(supervision.case_id, refusal)
     flash(_("Saved."))
     return redirect(url_for(".case_supervision", case_id=supervision.case_id))
-
-
-@bp.post("/supervision/<int:supervision_id>/remind")
-@login_required
-@requires(Permission.SUPERVISION)
-def remind(supervision_id: int):
-    return _supervision_step(supervision_id, "remind", ReminderForm, lambda form: ops.remind(
-        supervision_id, sent_on=form.sent_on.data, note=form.note.data, by=current_user.username,
-        now=utcnow_naive()))
-
-
-@bp.post("/supervision/<int:supervision_id>/answer")
-@login_required
-@requires(Permission.SUPERVISION)
-def answer(supervision_id: int):
-    return _supervision_step(supervision_id, "answer", AnswerForm, lambda form: ops.answer(
-        supervision_id, text=form.text.data, answered_on=form.answered_on.data, by=current_user.username,
-        now=utcnow_naive()))
 
 
 def sheet(row, supervisions: list, today) -> SupervisionSheet:
@@ -189,7 +182,6 @@ def sheet(row, supervisions: list, today) -> SupervisionSheet:
 
 
 @bp.get("/case/<case_id>/supervision.pdf")
-@login_required
 @requires(Permission.SUPERVISION)
 def supervision_pdf(case_id: str):
     case_id = case_id[:36]

@@ -47,9 +47,8 @@ def _claim(where, *, window: int, by: str, now: datetime) -> Visit | None:
     visit = db.session.get(Visit, claimed, populate_existing=True)
     db.session.add(Call(visit_id=visit.id, ticket_number=visit.ticket_number, window=window,
                         at=now, by=by))
-    audit.record(by, "call", "visit", visit.id, field="status", before="waiting", after="called",
-                 now=now)
-    audit.record(by, "call", "visit", visit.id, field="window", after=window, now=now)
+    audit.record(by, "call", "visit", visit.id, {"status": ("waiting", "called"), "window": (None, window)},
+                 person_id=visit.person_id, now=now)
     db.session.commit()
     return visit
 
@@ -96,7 +95,8 @@ def recall(visit_id: str, *, by: str, now: datetime) -> Visit:
         raise QueueError("not_called")
     db.session.add(Call(visit_id=visit.id, ticket_number=visit.ticket_number, window=visit.window,
                         at=now, by=by))
-    audit.record(by, "recall", "visit", visit.id, field="window", after=visit.window, now=now)
+    audit.record(by, "recall", "visit", visit.id, {"window": (None, visit.window)},
+                 person_id=visit.person_id, now=now)
     db.session.commit()
     return visit
 
@@ -187,13 +187,28 @@ class Board:
     recent: list[Call]
 
 
+def today_marks(*, kiosk_id: str, now: datetime) -> tuple:
+    """What changes when a ticket of today changes: their count, versions and last update.
+
+    Read through ix_visit_day_status, so it costs today's tickets, not the history.
+    """
+    return tuple(db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Visit.version), 0), func.max(Visit.updated_at))
+        .where(Visit.service_day == local_date(now), Visit.kiosk_id == kiosk_id)).one())
+
+
 def last_call_id() -> int:
     return db.session.scalar(select(func.coalesce(func.max(Call.id), 0)))
 
 
 def board(*, windows: int, since: datetime) -> Board:
+    """The calls since `since` (today's start), newest first, read backwards on ix_call_at.
+
+    Ordered by time, not by id, so the index bounds the read to today's calls
+    (ordering by id walked the whole history backwards until 50 of today were found).
+    """
     calls = list(db.session.scalars(
-        select(Call).where(Call.at >= since).order_by(Call.id.desc()).limit(50)))
+        select(Call).where(Call.at >= since).order_by(Call.at.desc(), Call.id.desc()).limit(50)))
     current: dict[int, Call | None] = {number: None for number in range(1, windows + 1)}
     for call in calls:
         if call.window in current and current[call.window] is None:

@@ -8,12 +8,11 @@ display holds a thread for a few milliseconds per poll, not for the day.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from flask import Blueprint, current_app, jsonify, make_response, render_template
 
-from flask import Blueprint, current_app, jsonify, make_response, render_template, request
-
+from appkit.etag import conditional, etag_of
 from kiosk.calling import operations as queue
-from petition.clock import SHANGHAI, local, local_date, utcnow
+from petition.clock import local, local_date, start_of_local_day, utcnow
 
 bp = Blueprint("display", __name__)
 
@@ -22,15 +21,6 @@ POLL_MS = 500
 ANNOUNCEMENT = "请{ticket}号到{window}号窗口"
 # Where the display fetches that sentence as audio ({ticket}, {window} filled in by display.js).
 SAY_URL = "/display/say/{ticket}/{window}.wav"
-
-
-def _start_of_today(now: datetime) -> datetime:
-    return datetime.combine(local_date(now), time(0), tzinfo=SHANGHAI)
-
-
-def _etag(last_id: int, now: datetime) -> str:
-    # The day is part of it, so the board clears at midnight.
-    return f"{local_date(now):%Y%m%d}-{last_id}"
 
 
 def _call(call) -> dict | None:
@@ -71,16 +61,14 @@ def say(ticket: str, window: int):
 @bp.get("/display/calls.json")
 def calls():
     now = utcnow()
-    etag = _etag(queue.last_call_id(), now)
-    if request.if_none_match.contains(etag):
-        response = make_response("", 304)
-    else:
-        board = queue.board(windows=current_app.config["KIOSK_WINDOWS"], since=_start_of_today(now))
-        response = jsonify(
+
+    def render():
+        board = queue.board(windows=current_app.config["KIOSK_WINDOWS"], since=start_of_local_day(now))
+        return jsonify(
             last_id=board.last_id,
             windows=[{"window": number, "call": _call(call)} for number, call in board.windows.items()],
             recent=[_call(call) for call in board.recent],
         )
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+
+    # The day is part of the tag, so the board clears at midnight; a new call is a new last id.
+    return conditional(etag_of(local_date(now), queue.last_call_id()), render)

@@ -30,7 +30,8 @@ def healthz():
 
         sync = sync_status()
         report["sync"] = {key: sync[key] for key in
-                          ("configured", "last_success_at", "last_error", "backlog")}
+                          ("configured", "last_success_at", "last_error", "backlog",
+                           "backlog_capped")}
         from ..maintenance.health import summary
 
         report.update({key: value for key, value in summary().items() if key != "kiosk_id"})

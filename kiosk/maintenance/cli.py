@@ -19,6 +19,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from appkit.commands import add_commands
 from petition.clock import utcnow
 
 from . import ServerRunning, backup_folder, database_file, instance
@@ -27,13 +28,9 @@ from . import restore as restoring
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(backup_group)
-    app.cli.add_command(restore_command)
-    app.cli.add_command(purge_command)
-    app.cli.add_command(migrate_command)
     from ..speech import speech_group
 
-    app.cli.add_command(speech_group)
+    add_commands(app, backup_group, restore_command, purge_command, migrate_command, speech_group)
 
 
 def backup_now(app: Flask, label: str = "manual", *, now: datetime | None = None) -> backups.Backup:

@@ -36,8 +36,12 @@ CACHE_SECONDS = 30.0
 
 
 def _printer() -> dict:
-    job = db.session.scalars(select(PrintJob).where(PrintJob.status.in_(("printed", "failed")))
-                             .order_by(PrintJob.updated_at.desc()).limit(1)).first()
+    # The last of each outcome, each read backwards on ix_print_job_status_updated_at
+    # (one query over both statuses would sort every finished job ever).
+    last = [db.session.scalars(select(PrintJob).where(PrintJob.status == status)
+                               .order_by(PrintJob.updated_at.desc()).limit(1)).first()
+            for status in ("printed", "failed")]
+    job = max((job for job in last if job is not None), key=lambda job: job.updated_at, default=None)
     if job is None:
         return {"status": "unknown"}
     return {"status": job.status, "error": job.error if job.status == "failed" else None,
@@ -137,6 +141,12 @@ def _recent_restore(now: datetime) -> AuditEntry | None:
         .order_by(AuditEntry.at.desc()).limit(1)).first()
 
 
+def _report_of(entry: AuditEntry) -> str:
+    # Rows written before the compact log (0013_compact_audit) keep the report under no field.
+    before_after = entry.fields.get("report") or entry.fields.get("") or (None, "")
+    return before_after[1] or ""
+
+
 def banners(app: Flask | None = None) -> list[tuple[str, str]]:
     """(level, sentence) for the console: full disk, clock refused, stopped backups, a restore."""
     from .storage import disk_full_recently
@@ -168,5 +178,5 @@ def banners(app: Flask | None = None) -> list[tuple[str, str]]:
     restored = _recent_restore(now)
     if restored is not None:
         found.append(("warning", _("The database was restored from a backup: %(report)s",
-                                   report=restored.after)))
+                                   report=_report_of(restored))))
     return found

@@ -18,10 +18,11 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from petition import querycode
-from petition.clock import utcnow
+from petition.clock import local_date, utcnow
 from petition.privacy import mask_id_number, mask_name, mask_phone
 from petition.vocabulary import SERVICES
 from printer.receipt import PAPER_58MM, PAPER_80MM, Paper, Receipt
@@ -167,6 +168,28 @@ def reprint(visit: Visit) -> PrintJob:
     db.session.add(job)
     db.session.commit()
     return job
+
+
+def todays_jobs(*, kiosk_id: str, now: datetime) -> list[PrintJob]:
+    """The print jobs of today's tickets with their visits, newest first: one query."""
+    return list(db.session.scalars(
+        select(PrintJob).join(PrintJob.visit).options(contains_eager(PrintJob.visit))
+        .where(Visit.service_day == local_date(now), Visit.kiosk_id == kiosk_id)
+        .order_by(PrintJob.created_at.desc())))
+
+
+def unprinted_tickets(*, kiosk_id: str, now: datetime) -> list[Visit]:
+    """Today's visits whose latest ticket job failed: slips waiting to be reprinted."""
+    latest: dict[str, PrintJob] = {}
+    for job in todays_jobs(kiosk_id=kiosk_id, now=now):
+        latest.setdefault(job.visit_id, job)
+    return [job.visit for job in latest.values() if job.status == "failed"]
+
+
+def jobs_marks(*, since: datetime) -> tuple:
+    """What changes when a print job since `since` is queued or finishes (ix_print_job_created_at)."""
+    return tuple(db.session.execute(
+        select(func.count(), func.max(PrintJob.updated_at)).where(PrintJob.created_at >= since)).one())
 
 
 def latest_ticket_job(visit: Visit) -> PrintJob | None:

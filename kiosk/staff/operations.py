@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from petition.lifecycle import Status
 
@@ -48,7 +49,8 @@ def save_registration(visit: Visit, entry: Registration, *, by: str, now: dateti
             db.session.flush()
         changed |= audit.change(by, rep, "representative", values, now=now)
     for rep in existing.values():  # rows cleared on the form
-        audit.record(by, "delete", "representative", rep.id, field="name", before=rep.name, now=now)
+        audit.record(by, "delete", "representative", rep.id, {"name": (rep.name, None)},
+                     person_id=visit.person_id, now=now)
         db.session.delete(rep)
         changed = True
     count = len(wanted)
@@ -64,14 +66,16 @@ def save_registration(visit: Visit, entry: Registration, *, by: str, now: dateti
                                 count=values.get("count") or 1, created_at=now, updated_at=now)
             db.session.add(material)
             db.session.flush()
-            audit.record(by, "add", "material", material.id, after=f"{material.name} ×{material.count}",
-                         now=now)
+            audit.record(by, "add", "material", material.id,
+                         {"material": (None, f"{material.name} ×{material.count}")},
+                         person_id=visit.person_id, now=now)
             changed = True
         else:
             changed |= audit.change(by, material, "material",
                                     {"name": values["name"], "count": values.get("count") or 1}, now=now)
     for material in existing_materials.values():
-        audit.record(by, "delete", "material", material.id, before=material.name, now=now)
+        audit.record(by, "delete", "material", material.id, {"material": (material.name, None)},
+                     person_id=visit.person_id, now=now)
         db.session.delete(material)
         changed = True
     db.session.commit()
@@ -96,9 +100,11 @@ def earlier_visits(visit: Visit) -> list[Earlier]:
         matches.append(Person.id_number == person.id_number)
     if person.phone:
         matches.append(Person.phone == person.phone)
+    # One query with the cases: the people by ix_person_id_number / ix_person_phone,
+    # their visits by ix_visit_person_id.
     rows = db.session.scalars(
-        select(Visit).join(Person, Visit.person_id == Person.id)
-        .where(or_(*matches), Visit.id != visit.id)
+        select(Visit).options(joinedload(Visit.case))
+        .where(Visit.person_id.in_(select(Person.id).where(or_(*matches))), Visit.id != visit.id)
         .order_by(Visit.created_at.desc()).limit(20))
     return [Earlier(visit=row, case=row.case) for row in rows]
 
@@ -123,8 +129,9 @@ def link_case(visit: Visit, case_id: str, *, by: str, now: datetime) -> Case:
         others = db.session.scalar(
             select(Visit.id).where(Visit.case_id == previous.id, Visit.id != visit.id).limit(1))
         if others is None:
-            audit.record(by, "delete", "case", previous.id, before="registered (merged as a repeat visit)",
-                         after=target.id, now=now)
+            audit.record(by, "delete", "case", previous.id,
+                         {"case": ("registered (merged as a repeat visit)", target.id)},
+                         person_id=previous.person_id, now=now)
             db.session.flush()
             db.session.delete(previous)
     db.session.commit()

@@ -9,38 +9,23 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from petition.clock import local, local_date, utcnow
+from petition.clock import local, utcnow
 
 from ..auth.routes import role_required
 from ..extensions import db
-from ..models import PrintJob, Visit
+from ..models import Visit
 from ..printing import operations as printing
 from ..printing.worker import worker
 from . import bp
 from .forms import ActionForm
 
 
-def todays_jobs(kiosk_id: str) -> list[PrintJob]:
-    return list(db.session.scalars(
-        select(PrintJob).join(Visit).where(Visit.kiosk_id == kiosk_id,
-                                           Visit.service_day == local_date(utcnow()))
-        .order_by(PrintJob.created_at.desc())))
-
-
-def unprinted_tickets(kiosk_id: str) -> list[Visit]:
-    """Today's visits whose latest ticket job failed: slips waiting to be reprinted."""
-    latest: dict[str, PrintJob] = {}
-    for job in todays_jobs(kiosk_id):
-        latest.setdefault(job.visit_id, job)
-    return [job.visit for job in latest.values() if job.status == "failed"]
-
-
 @bp.get("/print-jobs")
 @role_required("receptionist")
 def print_jobs():
-    return render_template("staff/print_jobs.html", jobs=todays_jobs(current_app.config["KIOSK_ID"]),
+    return render_template("staff/print_jobs.html", jobs=printing.todays_jobs(
+        kiosk_id=current_app.config["KIOSK_ID"], now=utcnow()),
                            local=local)
 
 

@@ -73,14 +73,30 @@ def _state(name: str) -> SyncState:
     return state
 
 
-def backlog() -> dict[str, int]:
-    """Rows per table the central office has not acknowledged yet."""
+# What the console and /healthz count of the backlog at most: a kiosk that never synced has
+# all its history waiting, and counting it all on every page would cost what the history costs.
+BACKLOG_SHOWN_LIMIT = 10_000
+
+
+def backlog(limit: int | None = None) -> dict[str, int]:
+    """Rows per table the central office has not acknowledged yet: sync_seq past the acked one.
+
+    Each count reads the table's sync_seq index from the acknowledged position on, so it
+    costs the backlog, not the history. With `limit`, the tables together stop counting at
+    `limit` rows (a never-synced kiosk's whole history is its backlog; the console says
+    "more than" instead of reading it all).
+    """
     counts = {}
+    left = limit
     for name, model in MODELS.items():
         state = db.session.get(SyncState, name)
         acked = state.acked_seq if state else 0
-        counts[name] = db.session.scalar(
-            select(func.count()).select_from(model).where(model.sync_seq > acked)) or 0
+        pending = select(model.sync_seq).where(model.sync_seq > acked)
+        if left is not None:
+            pending = pending.limit(left)
+        counts[name] = db.session.scalar(select(func.count()).select_from(pending.subquery())) or 0
+        if left is not None:
+            left -= counts[name]
     return counts
 
 
@@ -89,7 +105,8 @@ def status(app: Flask | None = None) -> dict:
     app = app or current_app
     with app.app_context():
         agent = db.session.get(SyncState, "agent")
-        pending = backlog()
+        pending = backlog(limit=BACKLOG_SHOWN_LIMIT + 1)
+        total = sum(pending.values())
         window = app.config["KIOSK_SYNC_WINDOW"]
         return {
             "configured": configured(app.config),
@@ -98,7 +115,9 @@ def status(app: Flask | None = None) -> dict:
             "last_attempt_at": _iso(agent.last_attempt_at if agent else None),
             "last_error": agent.last_error if agent else None,
             "last_error_at": _iso(agent.last_error_at if agent else None),
-            "backlog": sum(pending.values()),
+            # Exact up to BACKLOG_SHOWN_LIMIT; past it, that figure and "more" (backlog_capped).
+            "backlog": min(total, BACKLOG_SHOWN_LIMIT),
+            "backlog_capped": total > BACKLOG_SHOWN_LIMIT,
             "backlog_by_table": pending,
             "next_nightly_run": _next_run_or_none(app.config["KIOSK_ID"], window),
         }

@@ -14,10 +14,9 @@ from central.history import Plan, generate
 from central.models import MIRRORS
 from central.petitioners import PETITIONER_KEY
 from petition import querycode
-from tests.support.apps import free_port, unavailable
+from tests.support.apps import free_port
 from tests.support.browser import SCREENSHOTS
-from tests.support.central import Server, make_central, postgres_database
-from tests.support.postgres import available as postgres_available
+from tests.support.central import Server, postgres_office
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 PASSWORD = "correct horse battery"
@@ -25,19 +24,13 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory):
-    if not postgres_available():
-        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
-    with postgres_database() as url:
-        app = make_central(tmp_path_factory.mktemp("desk"), url)
+    with postgres_office(tmp_path_factory.mktemp("desk")) as app:
         with app.app_context():
             generate(Plan(halls=6, cases_per_hall=400, today=date(2026, 11, 30), seed=3), echo=lambda line: None)
         app.test_cli_runner().invoke(args=["staff", "add", "li", "--name", "李科长", "--password", PASSWORD])
         server = Server(app, free_port()).start()
         yield app, server.url
         server.stop()
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture

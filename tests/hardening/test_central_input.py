@@ -17,18 +17,7 @@ from sqlalchemy import func, select
 from central.extensions import db
 from central.models import MIRRORS, Kiosk
 from sync import protocol
-from tests.support.apps import unavailable
-from tests.support.central import (
-    KIOSK,
-    NOW,
-    make_central,
-    person,
-    postgres_database,
-    pull,
-    push,
-    register_kiosk,
-)
-from tests.support.postgres import available as postgres_available
+from tests.support.central import KIOSK, NOW, person, postgres_office, pull, push, register_kiosk
 
 pytestmark = pytest.mark.postgres
 
@@ -36,14 +25,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
     """One office for the module: every request here is refused, so they cannot disturb each other."""
-    if not postgres_available():
-        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
-    with postgres_database() as url:
-        app = make_central(tmp_path_factory.mktemp("office"), url)
+    with postgres_office(tmp_path_factory.mktemp("office")) as app:
         yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="module")

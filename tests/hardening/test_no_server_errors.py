@@ -16,9 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support.apps import make_config, unavailable
-from tests.support.central import make_central, postgres_database
-from tests.support.postgres import available as postgres_available
+from tests.support.apps import make_config
+from tests.support.central import postgres_office
 from tests.support.staff import PASSWORD, sign_in
 from tests.support.touchscreen import csrf_token
 
@@ -71,16 +70,9 @@ def kiosk_app(tmp_path_factory, template_db):
 
 @pytest.fixture(scope="module")
 def office_app(tmp_path_factory):
-    if not postgres_available():
-        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
-    with postgres_database() as url:
-        app = make_central(tmp_path_factory.mktemp("office"), url, CENTRAL_TRUSTED_PROXIES=1)
+    with postgres_office(tmp_path_factory.mktemp("office"), CENTRAL_TRUSTED_PROXIES=1) as app:
         app.test_cli_runner().invoke(args=["staff", "add", "li", "--name", "李", "--password", PASSWORD])
         yield app
-        from central.extensions import db
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ def test_a_nul_in_the_name_is_refused_on_the_identity_screen_and_not_kept(client
 
 @pytest.mark.postgres
 def test_a_nul_name_is_held_aside_the_rest_reaches_postgres_and_the_correction_syncs(
-        app, office, office_server, office_key, receptionist):
+        app, central_app, central_server, kiosk_key, receptionist):
     make_visits(app, 6, group_every=0)
     with app.app_context():
         # A name stored before the forms refused control characters.
@@ -48,17 +48,17 @@ def test_a_nul_name_is_held_aside_the_rest_reaches_postgres_and_the_correction_s
         poisoned = person.id
         ticket = db.session.scalars(select(Visit.ticket_number).where(Visit.person_id == poisoned)).one()
         visit_id = db.session.scalars(select(Visit.id).where(Visit.person_id == poisoned)).one()
-    client = agent.Client(office_server.url, KIOSK, office_key, timeout=10)
+    client = agent.Client(central_server.url, KIOSK, kiosk_key, timeout=10)
 
     first = agent.run_once(app, client)  # no exception: the sync finishes
     assert first.pushed["person"] == 5 and first.pushed["visit"] == 6 and first.pushed["case"] == 6
     status = agent.status(app)
     assert status["held"] == 1 and status["backlog"] == 0 and status["last_error"] is None
-    assert len(central_rows(office, "person", KIOSK)) == 5
-    assert len(central_rows(office, "visit", KIOSK)) == 6
+    assert len(central_rows(central_app, "person", KIOSK)) == 5
+    assert len(central_rows(central_app, "visit", KIOSK)) == 6
 
     # The console names the visit and the field, and links to the registration.
-    app.config.update(KIOSK_SYNC_URL=office_server.url, KIOSK_SYNC_KEY=office_key)
+    app.config.update(KIOSK_SYNC_URL=central_server.url, KIOSK_SYNC_KEY=kiosk_key)
     console = receptionist.get("/staff/").get_data(as_text=True)
     assert "data-sync-held" in console and ticket in console and f"/staff/visits/{visit_id}" in console
     assert "<code data-held-field>name</code>" in console
@@ -78,24 +78,24 @@ def test_a_nul_name_is_held_aside_the_rest_reaches_postgres_and_the_correction_s
     assert saved.status_code == 302, re.findall(r"class=\"error\"[^>]*>([^<]*)", saved.get_data(as_text=True))
     agent.run_once(app, client)
     assert agent.status(app)["held"] == 0
-    names = {row["id"]: row["name"] for row in central_rows(office, "person", KIOSK)}
+    names = {row["id"]: row["name"] for row in central_rows(central_app, "person", KIOSK)}
     assert len(names) == 6 and names[poisoned] == "赵六"
     assert "data-sync-held" not in receptionist.get("/staff/").get_data(as_text=True)
 
 
 @pytest.mark.postgres
 def test_a_record_the_office_refuses_by_name_is_held_and_the_others_delivered(
-        app, office, office_server, office_key):
+        app, central_app, central_server, kiosk_key):
     """The office's own refusal (here: an id another kiosk already sent) holds one record too."""
     make_visits(app, 3, group_every=0)
     with app.app_context():
         taken = db.session.scalars(select(Person.id).order_by(Person.created_at)).first()
-    other_key = register_kiosk(office, "kiosk-two")
-    answer, _, _ = push(office.test_client(), other_key, [person(taken, 1, 1, kiosk="kiosk-two")],
+    other_key = register_kiosk(central_app, "kiosk-two")
+    answer, _, _ = push(central_app.test_client(), other_key, [person(taken, 1, 1, kiosk="kiosk-two")],
                         kiosk="kiosk-two")
     assert answer.status_code == 200
 
-    result = agent.run_once(app, agent.Client(office_server.url, KIOSK, office_key, timeout=10))
+    result = agent.run_once(app, agent.Client(central_server.url, KIOSK, kiosk_key, timeout=10))
     assert result.pushed["person"] == 2 and result.pushed["visit"] == 3
     with app.app_context():
         held = db.session.scalars(select(SyncHeld)).all()

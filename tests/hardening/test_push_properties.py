@@ -26,9 +26,7 @@ from sqlalchemy import func, select
 from central.extensions import db
 from central.models import MIRRORS, DeletedRow
 from sync import protocol
-from tests.support.apps import unavailable
-from tests.support.central import KIOSK, make_central, postgres_database, register_kiosk
-from tests.support.postgres import available as postgres_available
+from tests.support.central import KIOSK, postgres_office, register_kiosk
 
 pytestmark = pytest.mark.postgres
 
@@ -41,14 +39,8 @@ CLEAN = st.characters(blacklist_categories=("Cc", "Cs"))
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
-    if not postgres_available():
-        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
-    with postgres_database() as url:
-        app = make_central(tmp_path_factory.mktemp("office"), url)
+    with postgres_office(tmp_path_factory.mktemp("office")) as app:
         yield app, register_kiosk(app, KIOSK), register_kiosk(app, "kiosk-other")
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def valid(column: str, rule: protocol.Field, table: str):

@@ -34,11 +34,11 @@ def deletion(mid: str, version: int, seq: int) -> dict:
                                                     "version": version}, seq)
 
 
-def last_push(office):
+def last_push(central_app):
     from central.extensions import db as office_db
     from central.models import Kiosk
 
-    with office.app_context():
+    with central_app.app_context():
         moment = office_db.session.get(Kiosk, KIOSK).last_push_at
         office_db.session.remove()
         return moment
@@ -46,9 +46,9 @@ def last_push(office):
 
 @pytest.mark.postgres
 def test_a_push_held_by_a_proxy_lands_after_the_deletion_and_changes_nothing(
-        app, office, office_server, office_key):
+        app, central_app, central_server, kiosk_key):
     make_visits(app, 1, group_every=0)
-    client = agent.Client(office_server.url, KIOSK, office_key, timeout=10)
+    client = agent.Client(central_server.url, KIOSK, kiosk_key, timeout=10)
     agent.run_once(app, client)  # the visit is at the office
     with app.app_context():
         visit = db.session.scalars(select(Visit)).one()
@@ -56,10 +56,10 @@ def test_a_push_held_by_a_proxy_lands_after_the_deletion_and_changes_nothing(
         db.session.commit()
         material_id = db.session.scalars(select(Material.id)).one()
 
-    proxy = FaultProxy(office_server.port)
+    proxy = FaultProxy(central_server.port)
     try:
         proxy.plan("hold_before")  # the material's push waits in the proxy…
-        slow = agent.Client(proxy.url, KIOSK, office_key, timeout=1)
+        slow = agent.Client(proxy.url, KIOSK, kiosk_key, timeout=1)
         with pytest.raises(agent.SyncError) as timed_out:
             agent.run_once(app, slow)  # …and the agent gives up on it
         assert timed_out.value.code == "network" and proxy.held.is_set()
@@ -70,44 +70,44 @@ def test_a_push_held_by_a_proxy_lands_after_the_deletion_and_changes_nothing(
         result = agent.run_once(app, client)
         assert result.pushed["deleted"] == 1 and result.pushed["material"] == 0
 
-        before = last_push(office)
+        before = last_push(central_app)
         proxy.release.set()  # the held request reaches the office now, late
         for _ in range(200):  # until the office has applied it (its push time moves)
-            if last_push(office) != before:
+            if last_push(central_app) != before:
                 break
             time.sleep(0.05)
-        assert last_push(office) != before, "the held request never reached the office"
+        assert last_push(central_app) != before, "the held request never reached the office"
     finally:
         proxy.release.set()
         proxy.down()
-    with office.app_context():
+    with central_app.app_context():
         from central.extensions import db as office_db
         from central.models import DeletedRow
         tombstone = office_db.session.get(DeletedRow, ("material", material_id))
         assert tombstone is not None and tombstone.version == 1
         office_db.session.remove()
-    assert central_rows(office, "material", KIOSK) == []
+    assert central_rows(central_app, "material", KIOSK) == []
     assert agent.run_once(app, client).pushed == {name: 0 for name in agent.MODELS}
 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("order", ["push, delete, late push", "delete, late push",
                                    "delete, newer push from elsewhere"])
-def test_deleted_stays_deleted_whatever_order_the_requests_arrive_in(office, order):
-    key = register_kiosk(office, KIOSK)
-    api = office.test_client()
+def test_deleted_stays_deleted_whatever_order_the_requests_arrive_in(central_app, order):
+    key = register_kiosk(central_app, KIOSK)
+    api = central_app.test_client()
     if order.startswith("push"):
         assert push(api, key, [material("m1", 2, 5)], table="material")[0].json["applied"] == 1
     gone, _, _ = push(api, key, [deletion("m1", 2, 6)], table=protocol.DELETIONS)
     assert gone.status_code == 200
     late, _, _ = push(api, key, [material("m1", 1, 4), material("m1", 2, 5)], table="material")
     assert late.status_code == 200 and late.json["applied"] == 0 and late.json["acked_seq"] == 5
-    assert central_rows(office, "material", KIOSK) == []
+    assert central_rows(central_app, "material", KIOSK) == []
     if order.endswith("elsewhere"):
-        other = register_kiosk(office, "kiosk-other")
+        other = register_kiosk(central_app, "kiosk-other")
         stolen, _, _ = push(api, other, [material("m1", 9, 1)], table="material", kiosk="kiosk-other")
         assert stolen.status_code == 403 and stolen.json["refused"][0]["id"] == "m1"
-        assert central_rows(office, "material", "kiosk-other") == []
+        assert central_rows(central_app, "material", "kiosk-other") == []
 
 
 def test_the_kiosk_records_the_deleted_rows_version(app):

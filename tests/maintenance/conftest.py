@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.apps import free_port, unavailable
-from tests.support.central import Server, make_central, postgres_database, register_kiosk
-from tests.support.postgres import available as postgres_available
+from tests.support.apps import free_port
+from tests.support.central import Server, postgres_office, register_kiosk
 
 
 @pytest.fixture
 def office(app, tmp_path):
     """The office on PostgreSQL, served by waitress; the test kiosk registered and configured."""
-    if not postgres_available():
-        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
-    with postgres_database() as url:
-        central = make_central(tmp_path / "central-instance", url)
+    with postgres_office(tmp_path / "central-instance") as central:
         key = register_kiosk(central, app.config["KIOSK_ID"])
         server = Server(central, free_port()).start()
         app.config.update(KIOSK_SYNC_URL=server.url, KIOSK_SYNC_KEY=key)
@@ -23,7 +19,3 @@ def office(app, tmp_path):
             yield central
         finally:
             server.stop()
-            from central.extensions import db
-            with central.app_context():
-                db.session.remove()
-                db.engine.dispose()

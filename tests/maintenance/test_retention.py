@@ -115,8 +115,9 @@ def test_the_purge_removes_exactly_the_personal_fields_of_eligible_people(app, p
         # Nothing new to send: the office keeps its full record.
         assert agent.status(app)["backlog"] == backlog == 1
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "purge")).one()
-        assert entry.after.startswith("people 2, representatives 2")
-        assert "张一" not in entry.after and "370102" not in entry.after
+        counts = entry.fields["counts"][1]
+        assert counts.startswith("people 2, representatives 2")
+        assert "张一" not in counts and "370102" not in counts
         # A second purge finds nothing more to do.
         assert purge(app, now=NOW).people == 0
 
@@ -199,3 +200,24 @@ def test_the_office_keeps_every_record_unless_its_setting_says_otherwise(tmp_pat
 def _decoded(table: str, record: dict) -> dict:
     from sync import protocol
     return protocol.decode_row(table, record)
+
+
+def test_print_previews_are_kept_a_week_by_default_and_the_nightly_timer_prunes_them(app):
+    """The preview printer writes two files per ticket; a week of them stays, older ones go
+    every night without an operator (the backup timer's service runs `flask purge`)."""
+    from pathlib import Path
+
+    assert app.config["KIOSK_PRINT_PREVIEW_DAYS"] == 7
+    prints = Path(app.instance_path) / "prints"
+    prints.mkdir(parents=True, exist_ok=True)
+    for name, age_days in (("eight-days.bin", 8), ("eight-days.txt", 8), ("six-days.bin", 6)):
+        path = prints / name
+        path.write_bytes(b"x")
+        moment = (NOW - timedelta(days=age_days)).timestamp()
+        os.utime(path, (moment, moment))
+    with app.app_context():
+        assert purge(app, now=NOW).previews == 2
+    assert sorted(path.name for path in prints.iterdir()) == ["six-days.bin"]
+    templates = Path(__file__).resolve().parents[2] / "deploy" / "templates"
+    assert "flask --app kiosk purge" in (templates / "jiedai-backup.service").read_text()
+    assert "OnCalendar=*-*-*" in (templates / "jiedai-backup.timer").read_text()

@@ -117,3 +117,21 @@ def test_existing_desk_users_become_handlers(central_database, tmp_path):
         assert db.session.execute(select(StaffUser.username, StaffUser.role)).all() == [("li", "handler")]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_every_desk_page_but_signing_in_sends_a_stranger_to_sign_in(central_app, a_case):
+    client = central_app.test_client()
+    rules = [rule for rule in central_app.url_map.iter_rules()
+             if rule.endpoint.startswith("desk.") and rule.endpoint not in ("desk.login", "desk.static")]
+    assert len(rules) > 15
+    for rule in rules:
+        numbers = {name for name, converter in rule._converters.items() if type(converter).__name__ == "IntegerConverter"}
+        path = rule.build({name: 1 if name in numbers else a_case if name.endswith("_id") else "x"
+                           for name in rule.arguments})[1]
+        method = "GET" if "GET" in rule.methods else "POST"
+        answer = client.open(path, method=method)
+        if method == "POST" and answer.status_code == 400:
+            continue  # the form's missing CSRF token refuses it even before the door
+        assert answer.status_code == 302 and "/desk/login" in answer.headers["Location"], (method, path)
+    gets = [rule for rule in rules if "GET" in rule.methods]
+    assert len(gets) > 10

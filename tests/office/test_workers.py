@@ -17,10 +17,8 @@ from central import staff
 from central.extensions import db
 from central.models import MIRRORS
 from sync import protocol
-from tests.support.apps import unavailable
-from tests.support.central import make_central, postgres_database, register_kiosk
+from tests.support.central import postgres_office, register_kiosk
 from tests.support.office import PASSWORD, case_record, visit_record
-from tests.support.postgres import available as postgres_available
 from tests.support.workers import Client, gunicorn_office, worker_pids
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -30,11 +28,9 @@ SEARCHES, BATCHES = 6, 5  # per desk user, per kiosk
 
 @pytest.fixture
 def office(tmp_path):
-    if not postgres_available():
-        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
-    with postgres_database() as url:
-        instance = tmp_path / "office"
-        app = make_central(instance, url, CENTRAL_SECRET_KEY="workers-secret")
+    instance = tmp_path / "office"
+    with postgres_office(instance, CENTRAL_SECRET_KEY="workers-secret") as app:
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
         keys = {hall: register_kiosk(app, hall, hall) for hall in ("hall-1", "hall-2")}
         with app.app_context():
             staff.save("li", name="李", role="handler", password=PASSWORD, by="test", now=datetime(2026, 1, 1))
@@ -42,9 +38,6 @@ def office(tmp_path):
         with gunicorn_office(instance, url, workers=2, SECRET_KEY="workers-secret",
                              PROGRESS_PER_MINUTE=LIMIT) as (port, log):
             yield app, port, log, keys
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def test_the_progress_limit_holds_across_two_workers(office):

@@ -64,17 +64,7 @@ def _read_back(payload, ecl, mask):
     dark = qrmod.qr_matrix(payload, ecl, mask)
     frame = qrmod._Matrix(ver)
     frame.draw_function_patterns(ecl)
-    size, bits, right = frame.size, [], frame.size - 1
-    while right >= 1:
-        if right == 6:
-            right = 5
-        for vert in range(size):
-            for j in range(2):
-                x = right - j
-                y = size - 1 - vert if ((right + 1) & 2) == 0 else vert
-                if not frame.function[y][x]:
-                    bits.append(dark[y][x] ^ qrmod._MASKS[mask](x, y))
-        right -= 2
+    bits = [dark[y][x] ^ qrmod._MASKS[mask](x, y) for x, y in frame.data_modules()]
     words = [int("".join("1" if b else "0" for b in bits[i:i + 8]), 2)
              for i in range(0, len(bits) - 7, 8)]
     return ver, words

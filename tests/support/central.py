@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from sqlalchemy import select
 from appkit.serving import ThreadedServer
 from sync import protocol
 
+from .apps import unavailable
+from .postgres import available as postgres_available
 from .postgres import temporary_database
 
 
@@ -75,6 +78,31 @@ def make_central(instance: Path, database_url: str, **overrides):
     with app.app_context():
         upgrade()
     return app
+
+
+def dispose(central_app) -> None:
+    """Close the app's connections so its database can be dropped."""
+    from central.extensions import db
+
+    with central_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@contextmanager
+def postgres_office(instance: Path, **overrides):
+    """The office app with its migrations on a throwaway PostgreSQL database, dropped afterwards.
+
+    A test that cannot reach PostgreSQL skips, or fails under CI=true.
+    """
+    if not postgres_available():
+        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
+    with postgres_database() as url:
+        app = make_central(instance, url, **overrides)
+        try:
+            yield app
+        finally:
+            dispose(app)
 
 
 def register_kiosk(central_app, kiosk_id: str, name: str = "测试接待室") -> str:

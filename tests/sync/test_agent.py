@@ -140,7 +140,8 @@ def app_config(request):
 def test_healthz_shows_last_success_last_error_and_backlog(app, client):
     make_visits(app, 2, group_every=0)
     sync = client.get("/healthz").json["sync"]
-    assert sync == {"configured": False, "last_success_at": None, "last_error": None, "backlog": 6}
+    assert sync == {"configured": False, "last_success_at": None, "last_error": None, "backlog": 6,
+                    "backlog_capped": False}
 
 
 def test_flask_sync_runs_a_sync_now(app, central_app, central_server, kiosk_key):

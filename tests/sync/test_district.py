@@ -17,10 +17,8 @@ from central.models import MIRRORS, Kiosk, case
 from central.petitioners import PETITIONER_KEY, history
 from petition import lifecycle, querycode
 from petition.identity import clean_id_number
-from tests.support.apps import unavailable
-from tests.support.central import make_central, postgres_database
+from tests.support.central import postgres_office
 from tests.support.plans import captured, plans
-from tests.support.postgres import available as postgres_available
 
 pytestmark = pytest.mark.postgres
 TODAY = date(2026, 11, 30)
@@ -29,16 +27,10 @@ PLAN = Plan(halls=6, cases_per_hall=1500, years=1, today=TODAY, seed=7)
 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory):
-    if not postgres_available():
-        unavailable("PostgreSQL is not answering on 127.0.0.1:5432")
-    with postgres_database() as url:
-        app = make_central(tmp_path_factory.mktemp("district"), url)
+    with postgres_office(tmp_path_factory.mktemp("district")) as app:
         with app.app_context():
             app.counts = generate(PLAN, echo=lambda line: None)
         yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 @pytest.fixture

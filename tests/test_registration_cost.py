@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,14 @@ from kiosk.extensions import db
 from kiosk.models import Case, Person, PrintJob, TicketCounter, Visit
 from kiosk.printing.operations import paper, ticket_receipt
 from kiosk.printing.worker import worker
-from kiosk.visits.writer import Writer
+from kiosk.visits import operations
+from kiosk.visits.writer import EXTENSION, Writer
 from petition.clock import local
 from printer.escpos import encode
 from tests.support.escpos_parser import check_job
 from tests.support.touchscreen import csrf_token, form_value, page_token, valid_id_number, walk_to_review
+
+MORNING = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
 @contextmanager
@@ -204,3 +208,44 @@ def test_one_taps_fault_fails_that_tap_alone():
     assert isinstance(outcomes.pop(7), ValueError)
     assert outcomes == {n: f"visit {n}" for n in range(12) if n != 7}
     assert [len(batch) for batch in batches[:2]] == [1, 11] and len(batches) == 2 + 11
+
+
+def test_a_double_tap_inside_one_batch_makes_one_visit_and_numbers_stay_gapless(app):
+    release, batches = threading.Event(), []
+
+    def held(works):
+        batches.append(len(works))
+        if len(batches) == 1:
+            release.wait(10)
+        return operations._write_batch(works)
+
+    line = app.extensions[EXTENSION] = Writer(held)
+    made: dict[int, operations.Registered] = {}
+
+    def tap(n, key):
+        with app.app_context():
+            made[n] = operations.register(
+                operations.VisitDraft(service="individual", phone="13812345678", category="appeal"),
+                kiosk_id="k1", idempotency_key=key * 20, now=MORNING)
+            db.session.remove()
+
+    first = threading.Thread(target=tap, args=(0, "a"))
+    first.start()
+    while not batches:
+        time.sleep(0.001)
+    others = [threading.Thread(target=tap, args=(n, key)) for n, key in ((1, "b"), (2, "b"), (3, "a"))]
+    for thread in others:
+        thread.start()
+    while len(line._queue) < 3:
+        time.sleep(0.001)
+    release.set()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert batches == [1, 3]
+    assert made[1].visit_id == made[2].visit_id and made[3].visit_id == made[0].visit_id
+    assert made[0].print_job_id is not None and made[3].print_job_id is None
+    assert sorted(made[n].print_job_id is None for n in (1, 2)) == [False, True]
+    with app.app_context():
+        assert sorted(db.session.scalars(select(Visit.ticket_number))) == ["A001", "A002"]
+        assert db.session.scalar(select(func.count()).select_from(PrintJob)) == 2
+

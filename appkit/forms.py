@@ -5,12 +5,21 @@ value to keep (normalised) or raises a ValueError whose text is the message
 shown beside the field. The rules themselves live in the domain
 (petition.text for every text field, petition.identity for ID and phone
 numbers), which this module does not import.
+
+`Form` is Flask-WTF's form with WTForms' own messages (required field, not a
+number …) read once per process instead of on every request.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from functools import lru_cache
 
+from babel import support
+from flask import current_app
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
 
@@ -25,3 +34,39 @@ class Cleaned:
             field.data = self.rule(field.data)
         except ValueError as error:
             raise ValidationError(str(getattr(error, "reason", error))) from None
+
+
+class _WTFormsMessages:
+    """WTForms' own messages in the request's language, each catalog read once per process.
+
+    Flask-WTF reads and parses the catalog again on every request that makes a
+    form; the catalogs never change while the app runs.
+    """
+
+    @staticmethod
+    def _catalog():
+        return _wtforms_catalog(str(get_locale()))
+
+    def gettext(self, string: str) -> str:
+        return self._catalog().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalog().ungettext(singular, plural, n)
+
+
+@lru_cache(maxsize=16)
+def _wtforms_catalog(locale: str):
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class Form(FlaskForm):
+    """A Flask-WTF form whose WTForms messages come from the per-process catalogs above."""
+
+    class Meta:
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return MESSAGES
+
+
+MESSAGES = _WTFormsMessages()

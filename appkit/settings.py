@@ -9,8 +9,9 @@ lists by a test, so the documentation cannot drift from the code.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 
 def parse_bool(value: str) -> bool:

@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import Response, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from markupsafe import escape
-from sqlalchemy import delete, func, select
+from sqlalchemy import Index, Integer, String, delete, func, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from . import passwords
 
@@ -100,6 +102,21 @@ def _address_refused(minutes: int) -> Response:
                  minutes=minutes)
     return Response(f"<!doctype html><meta charset=utf-8><p>{escape(str(message))}</p>", 429,
                     {"Cache-Control": "no-store"}, mimetype="text/html")
+
+
+class FailedSignIn:
+    """The columns of a failed sign-in, kept so repeated failures lock the account from that
+    address (`SignInLock`); each app's model adds its table and its `at` column."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+
+    @staticmethod
+    def indexes(table: str) -> tuple[Index, Index]:
+        """By name and address (the per-account lock), by address alone (the per-address limit)."""
+        return (Index(f"ix_{table}_lookup", "username", "address", "at"),
+                Index(f"ix_{table}_address", "address", "at"))
 
 
 @dataclass(frozen=True)

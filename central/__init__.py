@@ -18,6 +18,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
+import appkit
 from appkit import settings as declared
 from appkit.security import deploy, refuse_nul, secure_headers
 
@@ -81,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.after_request(secure_headers)
     app.register_error_handler(HTTPException, _http_error)
     cli.init_app(app)
+    appkit.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(health_bp)
     progress.init_app(app)

@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from appkit.signin import session_id
+from appkit.signin import FailedSignIn, session_id
 from sync import protocol
 
 from .extensions import db
@@ -182,16 +182,12 @@ class CaseChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 
-class DeskSignInFailure(db.Model):
-    """A failed sign-in to the desk, kept so repeated failures lock the account from that address."""
+class DeskSignInFailure(FailedSignIn, db.Model):
+    """A failed sign-in to the desk."""
 
     __tablename__ = "desk_sign_in_failure"
-    __table_args__ = (Index("ix_desk_sign_in_failure_lookup", "username", "address", "at"),
-                      Index("ix_desk_sign_in_failure_address", "address", "at"))
+    __table_args__ = FailedSignIn.indexes(__tablename__)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(64), nullable=False)
-    address: Mapped[str] = mapped_column(String(64), nullable=False)
     at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 

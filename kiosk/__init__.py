@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
+import appkit
 from appkit.settings import instance_secret
 from petition import querycode
 
@@ -56,9 +57,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             app.config["KIOSK_DATABASE_URL"] or f"sqlite:///{instance / 'kiosk.sqlite3'}")
 
+    from appkit.cookies import SessionCookies
+
     from . import auth, cli, database, i18n, maintenance, security
     from .extensions import csrf, db, migrate
 
+    app.session_interface = SessionCookies()
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -75,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .staff import bp as staff_bp
     from .touchscreen import bp as touchscreen_bp
 
+    appkit.init_app(app)
     app.register_blueprint(touchscreen_bp)
     # One display form of the query code everywhere it is shown (XXXXX-XXXXX).
     app.add_template_filter(querycode.display, "query_code")

@@ -11,12 +11,13 @@ own the transactions.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from appkit.signin import session_id
+from appkit.signin import FailedSignIn, session_id
 from petition.clock import utcnow
 
 from .extensions import db
@@ -259,16 +260,12 @@ class StaffUser(db.Model):
         return session_id(self.id, self.session_token)
 
 
-class SignInFailure(db.Model):
-    """A failed sign-in, kept so five in 15 minutes lock the account from that address."""
+class SignInFailure(FailedSignIn, db.Model):
+    """A failed sign-in at the console: five in 15 minutes lock the account from that address."""
 
     __tablename__ = "sign_in_failure"
-    __table_args__ = (Index("ix_sign_in_failure_lookup", "username", "address", "at"),
-                      Index("ix_sign_in_failure_address", "address", "at"))
+    __table_args__ = FailedSignIn.indexes(__tablename__)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(64), nullable=False)
-    address: Mapped[str] = mapped_column(String(64), nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
 
@@ -328,21 +325,31 @@ class PrintJob(db.Model):
 class AuditEntry(db.Model):
     """One line of the audit log: who saw or changed what, when.
 
-    Append-only: the migration installs triggers that refuse UPDATE and
-    DELETE on this table.
+    One line per view or change: `changes` is JSON {"field": [before, after]}
+    of every changed field (none for a view); `person_id` is the person the
+    record concerns. `id` is the rowid, so each index ends in it: ix_audit_log_at
+    is (at, id), the keyset order. Append-only: triggers refuse UPDATE and DELETE.
     """
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),
+                      Index("ix_audit_log_entity_id", "entity_id", "at"),
+                      Index("ix_audit_log_actor", "actor", "at"),
+                      Index("ix_audit_log_person_id", "person_id", "at"))
 
-    id: Mapped[str] = _id_column()
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     actor: Mapped[str] = mapped_column(String(64), nullable=False)
     action: Mapped[str] = mapped_column(String(32), nullable=False)
     entity: Mapped[str] = mapped_column(String(32), nullable=False)
-    entity_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    field: Mapped[str | None] = mapped_column(String(64))
-    before: Mapped[str | None] = mapped_column(Text)
-    after: Mapped[str | None] = mapped_column(Text)
+    entity_id: Mapped[str | None] = mapped_column(String(36))
+    person_id: Mapped[str | None] = mapped_column(String(36))
+    changes: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def fields(self) -> dict[str, tuple[str | None, str | None]]:
+        """Each changed field's (before, after), in the order they were changed ("": no field)."""
+        return {field: tuple(pair) for field, pair in json.loads(self.changes or "{}").items()}
 
 
 class SyncCounter(db.Model):

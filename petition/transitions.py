@@ -166,12 +166,15 @@ def conclude(case, *, today: date) -> dict:
     return {"office_closed_on": today}
 
 
-def _requested_on(since: date, today: date, requested_on: date | None, late_message) -> date:
+def _requested_on(since: date, today: date, requested_on: date | None, late) -> date:
+    """The day of a request that must come within REQUEST_DAYS of `since`; `late(last_day)` is
+    the refusal when it comes after."""
     requested_on = requested_on or today
     if requested_on > today or requested_on < since:
         raise IllegalTransition(_l("The request's date must lie between the answer and today."))
-    if requested_on > _days(since, limits.REQUEST_DAYS):
-        raise IllegalTransition(late_message)
+    last = _days(since, limits.REQUEST_DAYS)
+    if requested_on > last:
+        raise IllegalTransition(late(last.isoformat()))
     return requested_on
 
 
@@ -180,25 +183,23 @@ def request_review(case, *, today: date, requested_on: date | None = None) -> di
     _check(case, "request_review")
     if case.replied_on is None:
         raise IllegalTransition(_l("Only a written reply can be reviewed."))
-    last = _days(case.replied_on, limits.REQUEST_DAYS)
-    late = _l("A review must be requested within 30 days of the written reply; that period "
-              "ended on %(day)s.", day=last.isoformat())
-    return {"review_requested_on": _requested_on(case.replied_on, today, requested_on, late)}
+    return {"review_requested_on": _requested_on(case.replied_on, today, requested_on, lambda day: _l(
+        "A review must be requested within 30 days of the written reply; that period ended on %(day)s.",
+        day=day))}
+
+
+def request_reexam(case, *, today: date, requested_on: date | None = None) -> dict:
+    """The petitioner asks for re-examination (复核) within 30 days of the review's answer."""
+    _check(case, "request_reexam")
+    return {"reexam_requested_on": _requested_on(case.review_decided_on, today, requested_on, lambda day: _l(
+        "A re-examination must be requested within 30 days of the review's answer; that period ended "
+        "on %(day)s.", day=day))}
 
 
 def decide_review(case, *, today: date, result: str) -> dict:
     _check(case, "decide_review")
     return {"review_decided_on": today,
             "review_result": _required(result, _l("Write down the review's answer."))}
-
-
-def request_reexam(case, *, today: date, requested_on: date | None = None) -> dict:
-    """The petitioner asks for re-examination (复核) within 30 days of the review's answer."""
-    _check(case, "request_reexam")
-    last = _days(case.review_decided_on, limits.REQUEST_DAYS)
-    late = _l("A re-examination must be requested within 30 days of the review's answer; that "
-              "period ended on %(day)s.", day=last.isoformat())
-    return {"reexam_requested_on": _requested_on(case.review_decided_on, today, requested_on, late)}
 
 
 def decide_reexam(case, *, today: date, result: str) -> dict:

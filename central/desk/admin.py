@@ -18,6 +18,7 @@ from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
+from appkit.views import found_or_404
 from petition.clock import utcnow_naive
 
 from .. import audit, staff
@@ -61,10 +62,7 @@ def _other_active_admins(user: StaffUser) -> int:
 
 
 def _account(username: str) -> StaffUser:
-    user = staff.find(username[:64])
-    if user is None:
-        abort(404)
-    return user
+    return found_or_404(staff.find(username[:64]))
 
 
 @bp.get("/admin/accounts")

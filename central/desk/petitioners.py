@@ -12,6 +12,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from appkit.views import found_or_404
 from petition.clock import local, utcnow_naive
 from petition.lifecycle import STATUS_LABELS
 from petition.vocabulary import CATEGORIES, SERVICES
@@ -26,10 +27,7 @@ from .forms import SameMatterForm
 
 
 def _history(person_id: str) -> petitioners.History:
-    found = petitioners.history(person_id[:36])
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(petitioners.history(person_id[:36]))
 
 
 @bp.get("/petitioner/<person_id>")

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from appkit.views import found_or_404
 from petition.clock import local_date, utcnow_naive
 from petition.lifecycle import STATUS_LABELS
 from petition.privacy import mask_name
@@ -143,9 +144,7 @@ def supervision_step(supervision_id: int, step: str):
     """A reminder sent (催办) or the body's answer, on one body's supervision."""
     if step not in STEPS:
         abort(404)
-    supervision = db.session.get(ops.Supervision, supervision_id)
-    if supervision is None:
-        abort(404)
+    supervision = found_or_404(db.session.get(ops.Supervision, supervision_id))
     form_class, operation, arguments = STEPS[step]
     form = form_class()
     if not form.validate():

@@ -47,9 +47,8 @@ def _claim(where, *, window: int, by: str, now: datetime) -> Visit | None:
     visit = db.session.get(Visit, claimed, populate_existing=True)
     db.session.add(Call(visit_id=visit.id, ticket_number=visit.ticket_number, window=window,
                         at=now, by=by))
-    audit.record(by, "call", "visit", visit.id, field="status", before="waiting", after="called",
-                 now=now)
-    audit.record(by, "call", "visit", visit.id, field="window", after=window, now=now)
+    audit.record(by, "call", "visit", visit.id, {"status": ("waiting", "called"), "window": (None, window)},
+                 person_id=visit.person_id, now=now)
     db.session.commit()
     return visit
 
@@ -96,7 +95,8 @@ def recall(visit_id: str, *, by: str, now: datetime) -> Visit:
         raise QueueError("not_called")
     db.session.add(Call(visit_id=visit.id, ticket_number=visit.ticket_number, window=visit.window,
                         at=now, by=by))
-    audit.record(by, "recall", "visit", visit.id, field="window", after=visit.window, now=now)
+    audit.record(by, "recall", "visit", visit.id, {"window": (None, visit.window)},
+                 person_id=visit.person_id, now=now)
     db.session.commit()
     return visit
 

@@ -141,6 +141,12 @@ def _recent_restore(now: datetime) -> AuditEntry | None:
         .order_by(AuditEntry.at.desc()).limit(1)).first()
 
 
+def _report_of(entry: AuditEntry) -> str:
+    # Rows written before the compact log (0013_compact_audit) keep the report under no field.
+    before_after = entry.fields.get("report") or entry.fields.get("") or (None, "")
+    return before_after[1] or ""
+
+
 def banners(app: Flask | None = None) -> list[tuple[str, str]]:
     """(level, sentence) for the console: full disk, clock refused, stopped backups, a restore."""
     from .storage import disk_full_recently
@@ -172,5 +178,5 @@ def banners(app: Flask | None = None) -> list[tuple[str, str]]:
     restored = _recent_restore(now)
     if restored is not None:
         found.append(("warning", _("The database was restored from a backup: %(report)s",
-                                   report=restored.after)))
+                                   report=_report_of(restored))))
     return found

@@ -159,7 +159,8 @@ def _record(app: Flask, report: Report, now: datetime) -> None:
     from ..extensions import db
 
     with app.app_context():
-        audit.record("system", AUDIT_ACTION, "database", None, after=report.audit_text(), now=now)
+        audit.record("system", AUDIT_ACTION, "database", None, {"report": (None, report.audit_text())},
+                     now=now)
         db.session.commit()
         db.session.remove()
     folder = logs_folder(app)

@@ -140,8 +140,7 @@ def purge(app: Flask, *, now: datetime, dry_run: bool = False) -> PurgeResult:
             .values(**{field: None for field in REPRESENTATIVE}, personal_data_removed_on=today,
                     updated_at=GroupRepresentative.updated_at)
             .execution_options(synchronize_session=False))
-    audit.record("system", AUDIT_ACTION, "retention", None, field="counts",
-                 after=result.counts(), now=now)
+    audit.record("system", AUDIT_ACTION, "retention", None, {"counts": (None, result.counts())}, now=now)
     db.session.commit()
     for path in previews + logs:
         path.unlink(missing_ok=True)

@@ -32,6 +32,7 @@ from printer.transport import PrinterError, PrinterPort, PrinterStatus, open_pri
 from ..extensions import db
 from ..models import PrintJob, Visit
 from ..visits.operations import waiting_ahead
+from ..visits.writer import exclusive
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def run_job(job_id: str) -> PrintJob | None:
     if job is None or job.status not in ("pending", "printing") or job.visit is None:
         return job
     job.status, job.attempts, job.error = "printing", job.attempts + 1, None
-    db.session.commit()
+    _commit()
     try:
         receipt = ticket_receipt(job.visit)
         with open_configured_printer(job.id) as port:
@@ -151,8 +152,14 @@ def run_job(job_id: str) -> PrintJob | None:
         job.status, job.error = "failed", str(error)
     else:
         job.status, job.printed_at = "printed", utcnow()
-    db.session.commit()
+    _commit()
     return job
+
+
+def _commit() -> None:
+    """Commit a job's status under the process's write lock, which taps wait on (writer.py)."""
+    with exclusive(current_app._get_current_object()):
+        db.session.commit()
 
 
 def reprint(visit: Visit) -> PrintJob:

@@ -26,8 +26,8 @@ def users():
         try:
             user = accounts.create_user(form.username.data, form.password.data, form.role.data)
             db.session.flush()
-            audit.record(current_user.username, "add", "staff_user", user.id, field="role",
-                         after=user.role, now=utcnow())
+            audit.record(current_user.username, "add", "staff_user", user.id, {"role": (None, user.role)},
+                         now=utcnow())
             db.session.commit()
             flash(_("Account %(name)s added.", name=user.username), "info")
             return redirect(url_for(".users"))

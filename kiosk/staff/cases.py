@@ -58,7 +58,7 @@ def _load(case_id: str) -> Case:
 
 def _render(case: Case, forms: dict, status: int = 200):
     now = utcnow()
-    audit.viewed(current_user.username, "case", case.id, now=now)
+    audit.viewed(current_user.username, "case", case.id, person_id=case.person_id, now=now)
     db.session.commit()
     visits = db.session.scalars(select(Visit).where(Visit.case_id == case.id)
                                 .order_by(Visit.created_at)).all()

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from appkit.etag import conditional, etag_of
@@ -146,31 +147,25 @@ def call_chosen():
     return _after_call(visit) if visit else redirect(url_for(".console"))
 
 
-@bp.post("/recall")
+# The buttons on a called ticket: the step, what the receptionist is told, and whether the page
+# they pressed it on (a visit's page, say) stays in front of them.
+TICKET_STEPS = {
+    "recall": (queue.recall, _l("%(ticket)s was called again."), True),
+    "no_show": (queue.no_show, _l("%(ticket)s did not come and is marked as not received."), False),
+    "finish": (queue.finish, _l("%(ticket)s is done."), False),
+}
+
+
+@bp.post("/recall", endpoint="recall", defaults={"step": "recall"})
+@bp.post("/no-show", endpoint="no_show", defaults={"step": "no_show"})
+@bp.post("/finish", endpoint="finish", defaults={"step": "finish"})
 @role_required("receptionist")
-def recall():
-    visit = _action(queue.recall)
+def ticket_step(step: str):
+    operation, message, stay = TICKET_STEPS[step]
+    visit = _action(operation)
     if visit:
-        flash(_("%(ticket)s was called again.", ticket=visit.ticket_number), "info")
-    return redirect(request.referrer if _same_site_referrer() else url_for(".console"))
-
-
-@bp.post("/no-show")
-@role_required("receptionist")
-def no_show():
-    visit = _action(queue.no_show)
-    if visit:
-        flash(_("%(ticket)s did not come and is marked as not received.", ticket=visit.ticket_number), "info")
-    return redirect(url_for(".console"))
-
-
-@bp.post("/finish")
-@role_required("receptionist")
-def finish():
-    visit = _action(queue.finish)
-    if visit:
-        flash(_("%(ticket)s is done.", ticket=visit.ticket_number), "info")
-    return redirect(url_for(".console"))
+        flash(message % {"ticket": visit.ticket_number}, "info")
+    return redirect(request.referrer if stay and _same_site_referrer() else url_for(".console"))
 
 
 @bp.post("/transfer")

@@ -55,7 +55,8 @@ def receipt_pdf(visit_id: str):
                       back=url_for(".visit", visit_id=visit.id))
     if not isinstance(content, bytes):
         return content
-    audit.record(current_user.username, "print", "visit", visit.id, field="receipt", now=utcnow())
+    audit.record(current_user.username, "print", "visit", visit.id, {"receipt": (None, None)},
+                 person_id=visit.person_id, now=utcnow())
     db.session.commit()
     return _pdf(content, f"receipt-{visit.ticket_number}.pdf")
 
@@ -75,7 +76,8 @@ def notice_pdf(case_id: str):
     content = _render(_NOTICE_PDF[kind], data, back=back)
     if not isinstance(content, bytes):
         return content
-    audit.record(current_user.username, "print", "case", case.id, field=case.disposition, now=utcnow())
+    audit.record(current_user.username, "print", "case", case.id, {"notice": (None, case.disposition)},
+                 person_id=case.person_id, now=utcnow())
     db.session.commit()
     return _pdf(content, f"notice-{case.id[-6:]}.pdf")
 

@@ -49,7 +49,8 @@ def save_registration(visit: Visit, entry: Registration, *, by: str, now: dateti
             db.session.flush()
         changed |= audit.change(by, rep, "representative", values, now=now)
     for rep in existing.values():  # rows cleared on the form
-        audit.record(by, "delete", "representative", rep.id, field="name", before=rep.name, now=now)
+        audit.record(by, "delete", "representative", rep.id, {"name": (rep.name, None)},
+                     person_id=visit.person_id, now=now)
         db.session.delete(rep)
         changed = True
     count = len(wanted)
@@ -65,14 +66,16 @@ def save_registration(visit: Visit, entry: Registration, *, by: str, now: dateti
                                 count=values.get("count") or 1, created_at=now, updated_at=now)
             db.session.add(material)
             db.session.flush()
-            audit.record(by, "add", "material", material.id, after=f"{material.name} ×{material.count}",
-                         now=now)
+            audit.record(by, "add", "material", material.id,
+                         {"material": (None, f"{material.name} ×{material.count}")},
+                         person_id=visit.person_id, now=now)
             changed = True
         else:
             changed |= audit.change(by, material, "material",
                                     {"name": values["name"], "count": values.get("count") or 1}, now=now)
     for material in existing_materials.values():
-        audit.record(by, "delete", "material", material.id, before=material.name, now=now)
+        audit.record(by, "delete", "material", material.id, {"material": (material.name, None)},
+                     person_id=visit.person_id, now=now)
         db.session.delete(material)
         changed = True
     db.session.commit()
@@ -126,8 +129,9 @@ def link_case(visit: Visit, case_id: str, *, by: str, now: datetime) -> Case:
         others = db.session.scalar(
             select(Visit.id).where(Visit.case_id == previous.id, Visit.id != visit.id).limit(1))
         if others is None:
-            audit.record(by, "delete", "case", previous.id, before="registered (merged as a repeat visit)",
-                         after=target.id, now=now)
+            audit.record(by, "delete", "case", previous.id,
+                         {"case": ("registered (merged as a repeat visit)", target.id)},
+                         person_id=previous.person_id, now=now)
             db.session.flush()
             db.session.delete(previous)
     db.session.commit()

@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from appkit.forms import Cleaned
+from appkit.forms import Cleaned, Form
 from petition import text
 from petition.identity import clean_id_number, clean_phone
 from petition.vocabulary import CATEGORIES, MAX_GROUP_SIZE, MAX_REPRESENTATIVES, SERVICES
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     service = SelectField(choices=[SelectChoice(code) for code in SERVICES],
                           validators=[InputRequired()])
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     """The personal-data notice: only 我已知晓 goes on."""
 
 
-class RestartForm(FlaskForm):
+class RestartForm(Form):
     pass
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = StringField(validators=[InputRequired(), Cleaned(text.cleaner(20))])
     next = StringField(validators=[Optional(), Cleaned(text.cleaner(200))])
 
 
-class IdentityForm(FlaskForm):
+class IdentityForm(Form):
     id_number = StringField(_l("ID card number"), validators=[
         InputRequired(_l("Please enter your ID card number.")), Length(max=40),
         Cleaned(clean_id_number)])
@@ -76,7 +75,7 @@ class IdentityForm(FlaskForm):
         return valid
 
 
-class MatterForm(FlaskForm):
+class MatterForm(Form):
     category = RadioField(_l("What kind of matter is it?"),
                           choices=[SelectChoice(code) for code in CATEGORIES],
                           validators=[InputRequired(_l("Please choose the kind of matter."))])
@@ -90,5 +89,5 @@ class MatterForm(FlaskForm):
         Cleaned(text.cleaner(text.LONG_TEXT, multiline=True))])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     key = HiddenField(validators=[InputRequired(), Length(min=16, max=64)])

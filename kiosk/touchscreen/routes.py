@@ -216,17 +216,23 @@ def review():
 
 @bp.post("/confirm")
 def confirm():
-    form = ConfirmForm()
+    # CSRFProtect has checked this POST's token before the view; the form checks the key.
+    form = ConfirmForm(meta={"csrf": False})
     draft, elsewhere = _require("review")
     if not form.validate():
         return elsewhere or redirect(url_for(".review"))
     key = form.key.data
-    visit = operations.find_by_key(key)
-    if visit is None:
-        if elsewhere or key != draft.get("key"):
-            # A stale page: this key never made a visit and its draft is gone.
+    if elsewhere or key != draft.get("key"):
+        # No draft for this key: a second tap after the first registered (its draft is
+        # forgotten), or a stale page whose key never made a visit.
+        visit = operations.find_by_key(key)
+        if visit is None:
             return elsewhere or redirect(url_for(".review"))
-        visit = operations.register_visit(
+        visit_id = visit.id
+    else:
+        # register() looks the key up again under the write lock: a double tap that
+        # raced this one gets the visit the first tap made, and no second ticket.
+        made = operations.register(
             operations.VisitDraft(
                 service=draft["service"], id_number=draft.get("id_number"),
                 phone=draft.get("phone"), name=draft.get("name"),
@@ -237,14 +243,15 @@ def confirm():
                 category=draft.get("category"), body_name=draft.get("body_name"),
                 locale=session.get("locale") or current_app.config["KIOSK_DEFAULT_LOCALE"]),
             kiosk_id=current_app.config["KIOSK_ID"], idempotency_key=key, now=utcnow())
-        job = latest_ticket_job(visit)
-        if job is not None and job.status == "pending":
-            worker(current_app._get_current_object()).submit(job.id)
+        visit_id = made.visit_id
+        if made.print_job_id is not None:
+            # Queued by id only: the print worker reads the visit and renders the ticket.
+            worker(current_app._get_current_object()).submit(made.print_job_id)
     # The visit is registered: its draft is forgotten now, not at the next visitor's start, so
     # the shared screen's /review and /identity no longer show it. A second tap finds the visit
     # by its key.
     _store().discard(session.pop("draft_id", None))
-    session["ticket"] = visit.id
+    session["ticket"] = visit_id
     session.modified = True
     return redirect(url_for(".ticket"))
 

@@ -15,6 +15,7 @@ import pytest
 from kiosk.auth import operations as accounts
 from kiosk.extensions import db
 from kiosk.speech import build, clips_folder
+from tests.support.browser import fill_registration
 from tests.support.staff import PASSWORD, sign_in_page, take_tickets
 
 pytestmark = pytest.mark.browser
@@ -115,13 +116,8 @@ def test_a_visit_is_registered_decided_printed_and_counted_in_the_browser(app, l
     page.click("button[data-call-next]")
     page.wait_for_url(f"{live_server}/staff/visits/*")
 
-    page.fill("input[name=name]", "李四海")
-    page.select_option("select[name=gender]", "male")
-    page.fill("input[name=address]", "历下区泉城路1号")
-    page.fill("textarea[name=matter]", "小区旁工地夜间施工噪音扰民")
-    page.fill("textarea[name=request]", "要求限制夜间施工时间")
-    page.fill("input[name='materials-0-name']", "投诉信")
-    page.fill("input[name='materials-0-count']", "2")
+    fill_registration(page, name="李四海", address="历下区泉城路1号", matter="小区旁工地夜间施工噪音扰民",
+                      request="要求限制夜间施工时间", material=("投诉信", 2))
     page.fill("input[name=phone]", "12345")  # a wrong phone first
     page.click("text=保存登记")
     assert "手机号码为11位" in page.inner_text(".registration")

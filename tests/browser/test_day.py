@@ -16,6 +16,7 @@ from bench.browser import VIEWPORTS, walk
 from kiosk.auth import operations as accounts
 from kiosk.extensions import db
 from kiosk.models import Case, PrintJob, Visit
+from tests.support.browser import fill_registration
 from tests.support.staff import PASSWORD, sign_in_page
 from tests.support.touchscreen import valid_id_number
 from tests.support.virtual_printer import PtyPrinter, Scenario
@@ -44,13 +45,8 @@ def test_a_day_from_the_touch_screen_to_the_figures(app, live_server, chromium):
     assert console.locator('[data-ticket="A001"]').count() == 1
     console.click("button[data-call-next]")
     console.wait_for_url(f"{live_server}/staff/visits/*")
-    console.fill("input[name=name]", "赵建国")
-    console.select_option("select[name=gender]", "male")
-    console.fill("input[name=address]", "历城区工业南路8号")
-    console.fill("textarea[name=matter]", "拖欠农民工工资三个月未发放")
-    console.fill("textarea[name=request]", "督促用人单位支付工资")
-    console.fill("input[name='materials-0-name']", "劳动合同复印件")
-    console.fill("input[name='materials-0-count']", "1")
+    fill_registration(console, name="赵建国", address="历城区工业南路8号", matter="拖欠农民工工资三个月未发放",
+                      request="督促用人单位支付工资", material=("劳动合同复印件", 1))
     console.click("text=保存登记")
     assert "登记已保存" in console.inner_text(".flashes")
     receipt = console.request.get(live_server + console.get_attribute("text=打印登记回执", "href"))

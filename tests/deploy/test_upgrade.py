@@ -22,50 +22,43 @@ from tests.support.apps import free_port
 CHECKOUT = Path(__file__).resolve().parent.parent.parent
 pytestmark = pytest.mark.slow
 
-DRILL = '''"""Drill: a harmless change.
+def migration(revision: str, down_revision: str, upgrade: str, downgrade: str = "pass") -> str:
+    """An Alembic migration file for the drills."""
+    return f'''"""Drill: {revision}.
 
-Revision ID: 0099_drill
-Revises: {head}
+Revision ID: {revision}
+Revises: {down_revision}
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0099_drill"
-down_revision = "{head}"
+revision = "{revision}"
+down_revision = "{down_revision}"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    op.create_table("drill_note", sa.Column("id", sa.Integer(), primary_key=True))
+    {upgrade}
 
 
 def downgrade():
-    op.drop_table("drill_note")
+    {downgrade}
 '''
 
-BROKEN = '''"""Drill: a migration that fails halfway.
 
-Revision ID: 0100_broken
-Revises: 0099_drill
-"""
-from alembic import op
-import sqlalchemy as sa
-
-revision = "0100_broken"
-down_revision = "0099_drill"
-branch_labels = None
-depends_on = None
+def drill(head: str) -> str:
+    """A harmless change."""
+    return migration("0099_drill", head,
+                     'op.create_table("drill_note", sa.Column("id", sa.Integer(), primary_key=True))',
+                     'op.drop_table("drill_note")')
 
 
-def upgrade():
-    op.add_column("visit", sa.Column("broken", sa.Integer(), nullable=True))
-    raise RuntimeError("this migration fails on purpose")
-
-
-def downgrade():
-    pass
-'''
+def failing(revision: str, head: str, table: str) -> str:
+    """A migration that fails halfway, after it changed `table`."""
+    return migration(revision, head,
+                     f'op.add_column("{table}", sa.Column("broken", sa.Integer(), nullable=True))\n'
+                     '    raise RuntimeError("this migration fails on purpose")')
 
 
 class Process:
@@ -129,7 +122,7 @@ def test_upgrade_drill(tmp_path):
     url = f"http://127.0.0.1:{port}/healthz"
     try:
         head = ScriptDirectory(str(CHECKOUT / "migrations")).get_current_head()
-        newer = checkout_with(tmp_path, "newer", {"0099_drill.py": DRILL.format(head=head)})
+        newer = checkout_with(tmp_path, "newer", {"0099_drill.py": drill(head)})
         release = upgrade_kiosk(newer, kiosk, service, health_url=url, prepare=lambda _r: None,
                                 timeout=30)
         assert root.current().resolve() == release != landed
@@ -138,8 +131,8 @@ def test_upgrade_drill(tmp_path):
         backups = list((tmp_path / "root/var/backups/jiedai").glob("*-pre-migrate.sqlite3"))
         assert len(backups) == 1
 
-        broken = checkout_with(tmp_path, "broken", {"0099_drill.py": DRILL.format(head=head),
-                                                    "0100_broken.py": BROKEN})
+        broken = checkout_with(tmp_path, "broken", {
+            "0099_drill.py": drill(head), "0100_broken.py": failing("0100_broken", "0099_drill", "visit")})
         with pytest.raises(UpgradeFailed, match="the migration failed") as failed:
             upgrade_kiosk(broken, kiosk, service, health_url=url, prepare=lambda _r: None, timeout=30)
         assert failed.value.rolled_back
@@ -157,30 +150,6 @@ def test_upgrade_drill(tmp_path):
         assert "rolled back" in kiosk.log[-1]
     finally:
         service.stop()
-
-
-BROKEN_OFFICE = '''"""Drill: an office migration that fails.
-
-Revision ID: 0100_broken_central
-Revises: {head}
-"""
-from alembic import op
-import sqlalchemy as sa
-
-revision = "0100_broken_central"
-down_revision = "{head}"
-branch_labels = None
-depends_on = None
-
-
-def upgrade():
-    op.add_column("kiosk", sa.Column("broken", sa.Integer(), nullable=True))
-    raise RuntimeError("this migration fails on purpose")
-
-
-def downgrade():
-    pass
-'''
 
 
 class OfficeProcess:
@@ -232,7 +201,7 @@ def test_office_upgrade_dumps_first_and_rolls_back(tmp_path):
             head = ScriptDirectory(str(CHECKOUT / "central" / "migrations")).get_current_head()
             broken = checkout_with(tmp_path, "broken-office", {})
             (broken / "central/migrations/versions/0100_broken_central.py").write_text(
-                BROKEN_OFFICE.format(head=head))
+                failing("0100_broken_central", head, "kiosk"))
             with pytest.raises(UpgradeFailed, match="the migration failed") as failed:
                 upgrade_office(broken, office, service, prepare=lambda _r: None, timeout=30,
                                health_url=f"http://127.0.0.1:{port}/sync/v1/time")

@@ -112,8 +112,11 @@ def test_recall_no_show_and_transfer_to_another_window(app, receptionist):
         assert calls == [("A001", 2), ("A001", 2), ("A001", 3), ("A002", 2)]
         assert db.session.get(Visit, first).window == 3
         assert db.session.get(Visit, second).status == "no_show"
-        fields = db.session.scalars(select(AuditEntry.field).where(AuditEntry.entity_id == second)).all()
-        assert "status" in fields
+        lines = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_id == second)
+                                   .order_by(AuditEntry.id)).all()
+        assert [(line.action, line.fields) for line in lines] == [
+            ("call", {"status": ("waiting", "called"), "window": (None, "2")}),
+            ("change", {"status": ("called", "no_show")})]
 
 
 def test_transfer_to_another_service_gives_that_services_next_number(app, receptionist):

@@ -47,10 +47,15 @@ def test_the_receptionist_completes_the_registration(app, receptionist):
         assert visit.case.matter == "学校收取额外费用" and visit.case.urgent is True
         assert [(m.name, m.count) for m in visit.materials] == [("申诉书", 2), ("收据复印件", 5)]
         assert visit.person.version > 1 and visit.case.version > 1
-        changes = {(e.actor, e.entity, e.field, e.after) for e in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.action == "change"))}
-        assert ("rita", "person", "name", "李四海") in changes
-        assert ("rita", "case", "urgent", "yes") in changes
+        # One line per record saved, every changed field in it, each naming the visitor.
+        lines = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "change",
+                                                            AuditEntry.entity.in_(("person", "case")))).all()
+        assert sorted(line.entity for line in lines) == ["case", "person"]
+        saved = {line.entity: line for line in lines}
+        assert saved["person"].actor == "rita" and saved["person"].fields["name"] == (None, "李四海")
+        assert saved["person"].fields["address"][1] == "历下区泉城路1号"
+        assert saved["case"].fields["urgent"] == ("no", "yes")
+        assert {line.person_id for line in lines} == {visit.person_id}
 
 
 def test_a_bad_id_number_or_phone_is_shown_beside_the_field_and_nothing_is_saved(app, receptionist):
@@ -145,9 +150,9 @@ def test_the_audit_page_masks_addresses_and_removed_representatives(app, supervi
     from kiosk import audit
     from kiosk.extensions import db
     with app.app_context():
-        audit.record("rita", "change", "person", "p1", field="address",
-                     before="山东省济南市历下区泉城路1号", after="山东省济南市市中区经四路2号")
-        audit.record("rita", "delete", "representative", "r1", field="name", before="欧阳小明")
+        audit.record("rita", "change", "person", "p1",
+                     {"address": ("山东省济南市历下区泉城路1号", "山东省济南市市中区经四路2号")})
+        audit.record("rita", "delete", "representative", "r1", {"name": ("欧阳小明", None)})
         db.session.commit()
     page = supervisor.get("/staff/audit").get_data(as_text=True)
     for private in ("泉城路1号", "经四路2号", "欧阳小明"):

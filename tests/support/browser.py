@@ -26,3 +26,15 @@ class Recorder:
 def screenshot(page, name: str, orientation: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-{orientation}.png"), full_page=True)
+
+
+def fill_registration(page, *, name: str, address: str, matter: str, request: str,
+                      material: tuple[str, int], gender: str = "male") -> None:
+    """Type a visitor's registration at the window, as a receptionist would (not saved yet)."""
+    page.fill("input[name=name]", name)
+    page.select_option("select[name=gender]", gender)
+    page.fill("input[name=address]", address)
+    page.fill("textarea[name=matter]", matter)
+    page.fill("textarea[name=request]", request)
+    page.fill("input[name='materials-0-name']", material[0])
+    page.fill("input[name='materials-0-count']", str(material[1]))

@@ -1,4 +1,5 @@
-"""What PostgreSQL does with the statements a piece of code runs: EXPLAIN ANALYZE of each.
+"""What the database does with the statements a piece of code runs: PostgreSQL's EXPLAIN ANALYZE
+of each, or SQLite's EXPLAIN QUERY PLAN (`sqlite_plan`).
 
 `captured(engine)` records the SELECTs run inside it; `plan_of` explains one
 (ANALYZE, so the plan is the one that ran) and says which indexes it used
@@ -56,3 +57,8 @@ def plan_of(connection, statement: str, parameters) -> Plan:
 def plans(engine, statements) -> list[Plan]:
     with engine.connect() as connection:
         return [plan_of(connection, statement, parameters) for statement, parameters in statements]
+
+
+def sqlite_plan(connection, statement: str, parameters) -> list[str]:
+    """SQLite's EXPLAIN QUERY PLAN of one captured statement: its lines ("SEARCH t USING INDEX ...")."""
+    return [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]

@@ -1,0 +1,125 @@
+"""Group commit of registrations: the taps that arrive while one commits share the next commit.
+
+SQLite has one writer, and with synchronous=FULL every commit waits for the
+disk (a few milliseconds of fsync). Sixteen taps at once committed one by
+one wait sixteen fsyncs for the last of them. Here a tap that finds no
+registration being written writes its own and every tap that queued behind
+it in one transaction (BEGIN IMMEDIATE, so the write lock is taken before
+anything is read), with one fsync; each tap is answered only after that
+commit returned, so nothing is acknowledged before it is durable.
+
+A batch that fails as a whole (a query code drawn twice, the disk) is rolled
+back, numbers included, and its taps are written again one by one, so one
+tap's fault is never another's. The writer of a batch is the first waiting
+tap's own request thread; nothing runs in the background. One `Writer` per
+app (each app has its own database).
+
+The print worker's status updates take the same lock (`exclusive`): a tap
+that comes while one is being written waits on this lock, which wakes it the
+moment the write ends, instead of in SQLite's busy handler, which polls with
+sleeps of up to 100 ms.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from flask import Flask
+
+EXTENSION = "jiedai.registration_writer"
+LOCK = "jiedai.write_lock"
+
+
+@dataclass
+class Pending:
+    """One tap's rows, waiting to be written; `result` or `error` once its batch ended."""
+
+    work: object
+    done: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False
+    result: object = None
+    error: BaseException | None = None
+
+
+class Writer:
+    def __init__(self, write_batch: Callable[[list], list],
+                 database: threading.Lock | None = None) -> None:
+        # write_batch(works) writes and commits them all in one transaction, or raises having
+        # rolled back; it returns one result per work.
+        self.write_batch = write_batch
+        self._lock = threading.Lock()
+        self._queue: list[Pending] = []
+        self._writing = False
+        self.database = database or threading.Lock()  # held while writing (see `exclusive`)
+
+    def write(self, work):
+        pending = Pending(work)
+        with self._lock:
+            self._queue.append(pending)
+            if not self._writing:
+                self._writing = pending.lead = True
+        while True:
+            if pending.lead:
+                self._write_queued()
+            pending.done.wait()
+            if pending.lead and pending.result is None and pending.error is None:
+                pending.done.clear()  # made the writer of the next batch: write it
+                continue
+            break
+        if pending.error is not None:
+            raise pending.error
+        return pending.result
+
+    def _write_queued(self) -> None:
+        with self._lock:
+            batch, self._queue = self._queue, []
+        try:
+            self._write(batch)
+        finally:
+            with self._lock:
+                if self._queue:  # the next batch is written by its first tap's thread
+                    following = self._queue[0]
+                    following.lead = True
+                    following.done.set()
+                else:
+                    self._writing = False
+
+    def _write(self, batch: list[Pending]) -> None:
+        try:
+            with self.database:
+                results = self.write_batch([p.work for p in batch])
+        except Exception as error:  # noqa: BLE001 - each tap gets its own outcome below
+            if len(batch) == 1:
+                batch[0].error = error
+                batch[0].done.set()
+                return
+            for pending in batch:  # one tap's fault is not the others': one by one
+                self._write([pending])
+            return
+        for pending, result in zip(batch, results):
+            pending.result = result
+            pending.done.set()
+
+
+def writer(app: Flask, write_batch: Callable[[list], list]) -> Writer:
+    """This app's registration writer (made on first use)."""
+    found = app.extensions.get(EXTENSION)
+    if found is None:
+        found = app.extensions.setdefault(EXTENSION, Writer(write_batch, _lock(app)))
+    return found
+
+
+def _lock(app: Flask) -> threading.Lock:
+    found = app.extensions.get(LOCK)
+    return found if found is not None else app.extensions.setdefault(LOCK, threading.Lock())
+
+
+@contextmanager
+def exclusive(app: Flask) -> Iterator[None]:
+    """Hold this app's write lock: for another short write of this process (a print job's
+    status), so registrations queue for it here rather than in SQLite's busy handler."""
+    with _lock(app):
+        yield

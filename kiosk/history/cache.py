@@ -20,10 +20,16 @@ MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
 
 
 def migrations_head() -> str:
-    """The migrations' head revision(s), read from the scripts (no database needed)."""
+    """The migrations' head and a digest of their whole chain, read from the scripts (no
+    database needed): a migration re-chained under the same head makes another name."""
+    import hashlib
+
     from alembic.script import ScriptDirectory
 
-    return "+".join(sorted(ScriptDirectory(str(MIGRATIONS)).get_heads()))
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    chain = sorted(f"{script.revision}<{script.down_revision}" for script in scripts.walk_revisions())
+    digest = hashlib.sha1("|".join(chain).encode()).hexdigest()[:8]
+    return "+".join(sorted(scripts.get_heads())) + "-" + digest
 
 
 def cached(folder: Path, plan: str, config: Callable[[Path], dict], *, days: int, per_day: int,

@@ -83,6 +83,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(touchscreen_bp)
     # One display form of the query code everywhere it is shown (XXXXX-XXXXX).
     app.add_template_filter(querycode.display, "query_code")
+    # The named states, for templates as for code.
+    from .printing import states as print_states
+    from .visits.states import AT_WINDOW, VisitStatus
+
+    app.jinja_env.globals.update(VisitStatus=VisitStatus, AT_WINDOW=AT_WINDOW, JobStatus=print_states.JobStatus,
+                                 job_labels=print_states.LABELS, reprintable=print_states.FINISHED)
     app.register_blueprint(health_bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff_bp)

@@ -22,6 +22,8 @@ from petition.clock import utcnow
 
 from .extensions import db
 from .ids import new_id
+from .printing.states import JobStatus
+from .visits.states import VisitStatus
 
 
 class UTCDateTime(db.TypeDecorator):
@@ -180,7 +182,7 @@ class Visit(Versioned, db.Model):
     ticket_number: Mapped[str] = mapped_column(String(10), nullable=False)
     query_code: Mapped[str] = mapped_column(String(10), nullable=False, unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="waiting", index=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=VisitStatus.WAITING, index=True)
     person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), index=True)
     case_id: Mapped[str | None] = mapped_column(ForeignKey("case.id"), index=True)
     category: Mapped[str | None] = mapped_column(String(20))
@@ -310,7 +312,8 @@ class PrintJob(db.Model):
     id: Mapped[str] = _id_column()
     visit_id: Mapped[str | None] = mapped_column(ForeignKey("visit.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20), nullable=False, default="ticket")
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=JobStatus.PENDING,
+                                        index=True)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,

@@ -44,6 +44,11 @@ def has_role(user, role: str) -> bool:
         ROLE_LEVEL.get(user.role, -1) >= ROLE_LEVEL[role]
 
 
+def all_users() -> list[StaffUser]:
+    """Every console account, by name (the admin's list, the audit page's filter)."""
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.username)))
+
+
 def create_user(username: str, password: str, role: str) -> StaffUser:
     """Add an account; the caller commits."""
     username = (username or "").strip()

@@ -23,6 +23,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Call, Visit
 from ..visits.operations import _NEXT_SEQ
+from ..visits.states import AT_WINDOW, VisitStatus
 
 RECENT_CALLS = 8
 
@@ -35,8 +36,8 @@ def _claim(where, *, window: int, by: str, now: datetime) -> Visit | None:
     """Mark the one visit `where` picks as called to `window`; None if another took it."""
     claimed = db.session.execute(
         update(Visit)
-        .where(Visit.id == where, Visit.status == "waiting")
-        .values(status="called", window=window, called_at=now, received_by=by,
+        .where(Visit.id == where, Visit.status == VisitStatus.WAITING)
+        .values(status=VisitStatus.CALLED, window=window, called_at=now, received_by=by,
                 version=Visit.version + 1, updated_at=now)
         .returning(Visit.id)
         .execution_options(synchronize_session=False)
@@ -47,7 +48,7 @@ def _claim(where, *, window: int, by: str, now: datetime) -> Visit | None:
     visit = db.session.get(Visit, claimed, populate_existing=True)
     db.session.add(Call(visit_id=visit.id, ticket_number=visit.ticket_number, window=window,
                         at=now, by=by))
-    audit.record(by, "call", "visit", visit.id, {"status": ("waiting", "called"), "window": (None, window)},
+    audit.record(by, "call", "visit", visit.id, {"status": (VisitStatus.WAITING, VisitStatus.CALLED), "window": (None, window)},
                  person_id=visit.person_id, now=now)
     db.session.commit()
     return visit
@@ -59,7 +60,7 @@ def call_next(*, kiosk_id: str, window: int, by: str, now: datetime,
     for _attempt in range(5):
         first = (select(Visit.id)
                  .where(Visit.kiosk_id == kiosk_id, Visit.service_day == local_date(now),
-                        Visit.status == "waiting")
+                        Visit.status == VisitStatus.WAITING)
                  .order_by(Visit.created_at, Visit.ticket_seq)
                  .limit(1))
         if service is not None:
@@ -91,7 +92,7 @@ def _visit(visit_id: str) -> Visit:
 def recall(visit_id: str, *, by: str, now: datetime) -> Visit:
     """Call the same ticket to the same window again (the visitor did not come yet)."""
     visit = _visit(visit_id)
-    if visit.status not in ("called", "serving") or visit.window is None:
+    if visit.status not in AT_WINDOW or visit.window is None:
         raise QueueError("not_called")
     db.session.add(Call(visit_id=visit.id, ticket_number=visit.ticket_number, window=visit.window,
                         at=now, by=by))
@@ -103,25 +104,25 @@ def recall(visit_id: str, *, by: str, now: datetime) -> Visit:
 
 def no_show(visit_id: str, *, by: str, now: datetime) -> Visit:
     visit = _visit(visit_id)
-    if visit.status != "called":
+    if visit.status != VisitStatus.CALLED:
         raise QueueError("not_called")
-    audit.change(by, visit, "visit", {"status": "no_show"}, now=now)
+    audit.change(by, visit, "visit", {"status": VisitStatus.NO_SHOW}, now=now)
     db.session.commit()
     return visit
 
 
 def receive(visit: Visit, *, by: str, now: datetime) -> None:
     """The visitor is at the window: the ticket's page was opened there."""
-    if visit.status == "called":
-        audit.change(by, visit, "visit", {"status": "serving", "received_by": by}, now=now)
+    if visit.status == VisitStatus.CALLED:
+        audit.change(by, visit, "visit", {"status": VisitStatus.SERVING, "received_by": by}, now=now)
         db.session.commit()
 
 
 def finish(visit_id: str, *, by: str, now: datetime) -> Visit:
     visit = _visit(visit_id)
-    if visit.status not in ("called", "serving"):
+    if visit.status not in AT_WINDOW:
         raise QueueError("not_called")
-    audit.change(by, visit, "visit", {"status": "done"}, now=now)
+    audit.change(by, visit, "visit", {"status": VisitStatus.DONE}, now=now)
     db.session.commit()
     return visit
 
@@ -129,9 +130,9 @@ def finish(visit_id: str, *, by: str, now: datetime) -> Visit:
 def transfer_window(visit_id: str, *, to_window: int, by: str, now: datetime) -> Visit:
     """Send the called visitor to another window: the display calls them there."""
     visit = _visit(visit_id)
-    if visit.status not in ("called", "serving"):
+    if visit.status not in AT_WINDOW:
         raise QueueError("not_called")
-    audit.change(by, visit, "visit", {"window": to_window, "status": "called"}, now=now)
+    audit.change(by, visit, "visit", {"window": to_window, "status": VisitStatus.CALLED}, now=now)
     db.session.add(Call(visit_id=visit.id, ticket_number=visit.ticket_number, window=to_window,
                         at=now, by=by))
     db.session.commit()
@@ -147,14 +148,14 @@ def transfer_service(visit_id: str, *, to_service: str, by: str, now: datetime) 
     visit = _visit(visit_id)
     if to_service not in SERVICES or to_service == visit.service:
         raise QueueError("service")
-    if visit.status not in ("called", "serving", "no_show"):
+    if visit.status not in (*AT_WINDOW, VisitStatus.NO_SHOW):
         raise QueueError("not_called")
     seq = db.session.execute(_NEXT_SEQ, {"kiosk_id": visit.kiosk_id, "service": to_service,
                                          "day": visit.service_day}).scalar_one()
     audit.change(by, visit, "visit", {
         "service": to_service, "ticket_seq": seq,
         "ticket_number": f"{SERVICES[to_service].prefix}{seq:03d}",
-        "status": "waiting", "window": None}, now=now)
+        "status": VisitStatus.WAITING, "window": None}, now=now)
     db.session.commit()
     return visit
 
@@ -163,7 +164,7 @@ def waiting(*, kiosk_id: str, now: datetime, service: str | None = None) -> list
     """Today's waiting tickets, longest waiting first, with their people loaded."""
     query = (select(Visit).options(joinedload(Visit.person))
              .where(Visit.kiosk_id == kiosk_id, Visit.service_day == local_date(now),
-                    Visit.status == "waiting")
+                    Visit.status == VisitStatus.WAITING)
              .order_by(Visit.created_at, Visit.ticket_seq))
     if service is not None:
         query = query.where(Visit.service == service)
@@ -174,7 +175,7 @@ def at_window(*, kiosk_id: str, window: int, now: datetime) -> list[Visit]:
     """Today's tickets called to or being received at this window."""
     return list(db.session.scalars(
         select(Visit).where(Visit.kiosk_id == kiosk_id, Visit.service_day == local_date(now),
-                            Visit.window == window, Visit.status.in_(("called", "serving")))
+                            Visit.window == window, Visit.status.in_(AT_WINDOW))
         .order_by(Visit.called_at.desc())))
 
 

@@ -25,6 +25,7 @@ from sync import protocol
 
 from ..extensions import db
 from ..models import AuditEntry, PrintJob, SyncState
+from ..printing.states import FINISHED, JobStatus
 from . import backup as backups
 from . import backup_folder, database_file
 
@@ -40,11 +41,11 @@ def _printer() -> dict:
     # (one query over both statuses would sort every finished job ever).
     last = [db.session.scalars(select(PrintJob).where(PrintJob.status == status)
                                .order_by(PrintJob.updated_at.desc()).limit(1)).first()
-            for status in ("printed", "failed")]
+            for status in FINISHED]
     job = max((job for job in last if job is not None), key=lambda job: job.updated_at, default=None)
     if job is None:
         return {"status": "unknown"}
-    return {"status": job.status, "error": job.error if job.status == "failed" else None,
+    return {"status": job.status, "error": job.error if job.status == JobStatus.FAILED else None,
             "at": job.updated_at.isoformat(timespec="seconds")}
 
 

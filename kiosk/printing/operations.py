@@ -33,6 +33,7 @@ from ..extensions import db
 from ..models import PrintJob, Visit
 from ..visits.operations import waiting_ahead
 from ..visits.writer import exclusive
+from .states import UNFINISHED, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ def print_sample() -> PrinterStatus:
 def unfinished_job_ids() -> list[str]:
     """Jobs a restart must pick up: never tried, or cut off while printing."""
     return list(db.session.scalars(
-        select(PrintJob.id).where(PrintJob.status.in_(("pending", "printing")))
+        select(PrintJob.id).where(PrintJob.status.in_(UNFINISHED))
         .order_by(PrintJob.created_at)))
 
 
@@ -138,9 +139,9 @@ def run_job(job_id: str) -> PrintJob | None:
     failed one is printed again only as a new job (reprint), by a person.
     """
     job = db.session.get(PrintJob, job_id)
-    if job is None or job.status not in ("pending", "printing") or job.visit is None:
+    if job is None or job.status not in UNFINISHED or job.visit is None:
         return job
-    job.status, job.attempts, job.error = "printing", job.attempts + 1, None
+    job.status, job.attempts, job.error = JobStatus.PRINTING, job.attempts + 1, None
     _commit()
     try:
         receipt = ticket_receipt(job.visit)
@@ -149,9 +150,9 @@ def run_job(job_id: str) -> PrintJob | None:
                           job_timeout=float(current_app.config["KIOSK_PRINTER_JOB_TIMEOUT"]))
     except PrinterError as error:
         log.warning("print job %s failed: %s", job.id, error)
-        job.status, job.error = "failed", str(error)
+        job.status, job.error = JobStatus.FAILED, str(error)
     else:
-        job.status, job.printed_at = "printed", utcnow()
+        job.status, job.printed_at = JobStatus.PRINTED, utcnow()
     _commit()
     return job
 
@@ -183,7 +184,7 @@ def unprinted_tickets(*, kiosk_id: str, now: datetime) -> list[Visit]:
     latest: dict[str, PrintJob] = {}
     for job in todays_jobs(kiosk_id=kiosk_id, now=now):
         latest.setdefault(job.visit_id, job)
-    return [job.visit for job in latest.values() if job.status == "failed"]
+    return [job.visit for job in latest.values() if job.status == JobStatus.FAILED]
 
 
 def jobs_marks(*, since: datetime) -> tuple:

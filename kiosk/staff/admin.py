@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from petition.clock import utcnow
 
@@ -14,7 +13,6 @@ from ..auth import operations as accounts
 from ..auth.forms import ROLE_LABELS, UserForm
 from ..auth.routes import role_required
 from ..extensions import db
-from ..models import StaffUser
 from . import bp
 
 
@@ -34,5 +32,4 @@ def users():
         except accounts.AccountError:
             db.session.rollback()
             flash(_("There is already an account with that name."), "error")
-    accounts_list = db.session.scalars(select(StaffUser).order_by(StaffUser.username)).all()
-    return render_template("staff/users.html", form=form, users=accounts_list, role_labels=ROLE_LABELS)
+    return render_template("staff/users.html", form=form, users=accounts.all_users(), role_labels=ROLE_LABELS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from appkit.export import csv_text
 from petition.clock import local, local_date, utcnow
@@ -12,9 +11,8 @@ from petition.lifecycle import STATUS_LABELS
 from petition.privacy import mask_name
 from petition.vocabulary import CATEGORIES, DISPOSITIONS, SATISFACTION
 
+from ..auth import operations as accounts
 from ..auth.routes import role_required
-from ..extensions import db
-from ..models import StaffUser
 from . import audit_log as audit_log_page
 from . import bp
 from .figures import figures, month_bounds, period_visits
@@ -72,7 +70,7 @@ def audit_log():
     filters = audit_log_page.Filters.parse(request.args)
     found = audit_log_page.page(filters, before=audit_log_page.Cursor.parse(request.args.get("before")),
                                 after=audit_log_page.Cursor.parse(request.args.get("after")))
-    staff_names = db.session.scalars(select(StaffUser.username).order_by(StaffUser.username)).all()
+    staff_names = [user.username for user in accounts.all_users()]
     return render_template("staff/audit.html", page=found, filters=filters, links=filters.args(),
                            staff_names=staff_names, local=local, shown=audit_log_page.shown,
                            actions=_action_labels())

@@ -25,6 +25,7 @@ from petition.vocabulary import SERVICES
 from ..extensions import db
 from ..ids import new_id
 from ..models import Case, Person, PrintJob, Visit
+from .states import VisitStatus
 from .writer import writer
 
 
@@ -163,7 +164,7 @@ def waiting_ahead(visit: Visit) -> int:
             Visit.kiosk_id == visit.kiosk_id,
             Visit.service == visit.service,
             Visit.service_day == visit.service_day,
-            Visit.status == "waiting",
+            Visit.status == VisitStatus.WAITING,
             Visit.ticket_seq < visit.ticket_seq,
         )) or 0
 

@@ -91,7 +91,12 @@ class Writer:
         try:
             with self.database:
                 results = self.write_batch([p.work for p in batch])
-        except Exception as error:  # noqa: BLE001 - each tap gets its own outcome below
+        except BaseException as error:  # noqa: BLE001 - each tap gets its own outcome below
+            if not isinstance(error, Exception):  # the process is stopping: nobody waits forever
+                for pending in batch:
+                    pending.error = error
+                    pending.done.set()
+                raise
             if len(batch) == 1:
                 batch[0].error = error
                 batch[0].done.set()

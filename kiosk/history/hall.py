@@ -27,6 +27,7 @@ from ..auth import operations as accounts
 from ..calling import operations as queue
 from ..extensions import db
 from ..models import Body, PrintJob, StaffUser
+from ..printing.states import JobStatus
 from ..staff import operations as window_ops
 from ..visits.operations import VisitDraft, register_visit
 from . import agenda as agenda_steps
@@ -125,8 +126,8 @@ class Hall:
                 free[window] = self.serve(window, called, stop)
             # The print worker printed each ticket a moment after it was taken.
             db.session.execute(
-                update(PrintJob).where(PrintJob.status == "pending", PrintJob.created_at < stop)
-                .values(status="printed", attempts=1, printed_at=PrintJob.created_at)
+                update(PrintJob).where(PrintJob.status == JobStatus.PENDING, PrintJob.created_at < stop)
+                .values(status=JobStatus.PRINTED, attempts=1, printed_at=PrintJob.created_at)
                 .execution_options(synchronize_session=False))
         self.summary.days += 1
         self.summary.visits += len(arrivals)

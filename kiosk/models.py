@@ -106,7 +106,8 @@ class Case(Versioned, db.Model):
 
     __tablename__ = "case"
     __table_args__ = (Index("ix_case_status_due_on", "status", "due_on"),
-                      Index("ix_case_registered_on", "registered_on", "id"))
+                      Index("ix_case_registered_on", "registered_on", "id"),
+                      Index("ix_case_stage_keyset", "status", "due_on", "registered_on", "id"))
 
     id: Mapped[str] = _id_column()
     kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)

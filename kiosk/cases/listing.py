@@ -99,28 +99,31 @@ def page(filters: Filters, *, today: date, after: str | None = None, before: str
     """One page of the cases `filters` select, newest first: after `after`, or before `before`."""
     where = filters.conditions(today)
     count = db.session.scalar(select(func.count()).select_from(Case).where(*where))
-    query = select(Case).options(joinedload(Case.person)).where(*where)
+    keys = select(Case.id).where(*where)
     older_than, newer_than = Key.decode(after), Key.decode(before)
-    if older_than is not None:
-        query = query.where(or_(Case.registered_on < older_than.registered_on,
-                                and_(Case.registered_on == older_than.registered_on,
-                                     Case.id < older_than.id)))
-        rows = list(db.session.scalars(query.order_by(Case.registered_on.desc(), Case.id.desc())
-                                       .limit(size + 1)))
-        more_older, more_newer = len(rows) > size, True
-        rows = rows[:size]
-    elif newer_than is not None:
-        query = query.where(or_(Case.registered_on > newer_than.registered_on,
-                                and_(Case.registered_on == newer_than.registered_on,
-                                     Case.id > newer_than.id)))
-        rows = list(db.session.scalars(query.order_by(Case.registered_on, Case.id).limit(size + 1)))
-        more_newer, more_older = len(rows) > size, True
-        rows = rows[:size][::-1]
+    newest_first = (Case.registered_on.desc(), Case.id.desc())
+    if newer_than is not None and older_than is None:
+        keys = keys.where(or_(Case.registered_on > newer_than.registered_on,
+                              and_(Case.registered_on == newer_than.registered_on,
+                                   Case.id > newer_than.id)))
+        order = (Case.registered_on, Case.id)
     else:
-        rows = list(db.session.scalars(query.order_by(Case.registered_on.desc(), Case.id.desc())
-                                       .limit(size + 1)))
-        more_older, more_newer = len(rows) > size, False
-        rows = rows[:size]
+        if older_than is not None:
+            keys = keys.where(or_(Case.registered_on < older_than.registered_on,
+                                  and_(Case.registered_on == older_than.registered_on,
+                                       Case.id < older_than.id)))
+        order = newest_first
+    # The page's keys first, from the index alone; then only those cases, with their people.
+    chosen = keys.order_by(*order).limit(size + 1).scalar_subquery()
+    rows = list(db.session.scalars(select(Case).options(joinedload(Case.person))
+                                   .where(Case.id.in_(chosen)).order_by(*order)))
+    more = len(rows) > size
+    rows = rows[:size]
+    if order is newest_first:
+        more_older, more_newer = more, older_than is not None
+    else:
+        rows = rows[::-1]
+        more_newer, more_older = more, True
     return Page(cases=rows, count=count,
                 newer=_key(rows[0]).encode() if rows and more_newer else None,
                 older=_key(rows[-1]).encode() if rows and more_older else None)

@@ -20,16 +20,17 @@ MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
 
 
 def migrations_head() -> str:
-    """The migrations' head and a digest of their whole chain, read from the scripts (no
-    database needed): a migration re-chained under the same head makes another name."""
+    """The migrations' head and a digest of every migration script (no database needed):
+    a migration changed or re-chained under the same head makes another name."""
     import hashlib
 
     from alembic.script import ScriptDirectory
 
-    scripts = ScriptDirectory(str(MIGRATIONS))
-    chain = sorted(f"{script.revision}<{script.down_revision}" for script in scripts.walk_revisions())
-    digest = hashlib.sha1("|".join(chain).encode()).hexdigest()[:8]
-    return "+".join(sorted(scripts.get_heads())) + "-" + digest
+    digest = hashlib.sha1()
+    for script in sorted((MIGRATIONS / "versions").glob("*.py")):
+        digest.update(script.name.encode() + b"\0" + script.read_bytes())
+    heads = ScriptDirectory(str(MIGRATIONS)).get_heads()
+    return "+".join(sorted(heads)) + "-" + digest.hexdigest()[:8]
 
 
 def cached(folder: Path, plan: str, config: Callable[[Path], dict], *, days: int, per_day: int,

@@ -4,13 +4,13 @@
 `ix_case_stage_keyset` holds the open, due-soon and overdue lists' filter and
 order together, so a page's keys are found and sorted in the index alone.
 
-Revision ID: 0012_case_lists
+Revision ID: 0014_case_lists
 Revises: 0013_compact_audit
 """
 
 from alembic import op
 
-revision = "0012_case_lists"
+revision = "0014_case_lists"
 down_revision = "0013_compact_audit"
 branch_labels = None
 depends_on = None

@@ -133,7 +133,10 @@ def cases():
              "from": filters.registered_from.isoformat() if filters.registered_from else None,
              "to": filters.registered_to.isoformat() if filters.registered_to else None}
     query = {name: value for name, value in query.items() if value}
+    # Each label translated once for the page, not once a row.
     return render_template("staff/cases.html", rows=rows, show=filters.show, filters=filters,
                            query=query, found=found, bodies=bodies.active_names(filters.body),
-                           today=today, case_status=STATUS_LABELS, categories=CATEGORIES,
+                           today=today, case_status={key: str(label) for key, label in STATUS_LABELS.items()},
+                           categories=CATEGORIES,
+                           category_labels={code: str(item.label) for code, item in CATEGORIES.items()},
                            mask_name=mask_name, mask_id_number=mask_id_number, mask_phone=mask_phone)

@@ -12,39 +12,18 @@ own the transactions.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appkit.signin import FailedSignIn, session_id
 from petition.clock import utcnow
 
+from .columns import UTCDateTime, id_column
 from .extensions import db
-from .ids import new_id
 from .printing.states import JobStatus
 from .visits.states import VisitStatus
-
-
-class UTCDateTime(db.TypeDecorator):
-    """A timezone-aware UTC datetime, stored naive (SQLite has no time zones)."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value, dialect):
-        if value is not None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value
-
-
-def _id_column() -> Mapped[str]:
-    return mapped_column(String(36), primary_key=True, default=new_id)
 
 
 class Versioned:
@@ -70,7 +49,7 @@ class Body(db.Model):
 
     __tablename__ = "body"
 
-    id: Mapped[str] = _id_column()
+    id: Mapped[str] = id_column()
     name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
     sort_order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
@@ -81,7 +60,7 @@ class Person(Versioned, db.Model):
 
     __tablename__ = "person"
 
-    id: Mapped[str] = _id_column()
+    id: Mapped[str] = id_column()
     kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
     name: Mapped[str | None] = mapped_column(String(50))
     gender: Mapped[str | None] = mapped_column(String(10))
@@ -109,7 +88,7 @@ class Case(Versioned, db.Model):
                       Index("ix_case_registered_on", "registered_on", "id"),
                       Index("ix_case_stage_keyset", "status", "due_on", "registered_on", "id"))
 
-    id: Mapped[str] = _id_column()
+    id: Mapped[str] = id_column()
     kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
     person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
     category: Mapped[str | None] = mapped_column(String(20))
@@ -175,7 +154,7 @@ class Visit(Versioned, db.Model):
         Index("ix_visit_day_status", "service_day", "status"),
     )
 
-    id: Mapped[str] = _id_column()
+    id: Mapped[str] = id_column()
     kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
     service: Mapped[str] = mapped_column(String(20), nullable=False)
     service_day: Mapped[date] = mapped_column(Date, nullable=False)
@@ -209,7 +188,7 @@ class Material(Versioned, db.Model):
 
     __tablename__ = "material"
 
-    id: Mapped[str] = _id_column()
+    id: Mapped[str] = id_column()
     visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), nullable=False, index=True)
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
@@ -240,7 +219,7 @@ class StaffUser(db.Model):
 
     __tablename__ = "staff_user"
 
-    id: Mapped[str] = _id_column()
+    id: Mapped[str] = id_column()
     username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
     role: Mapped[str] = mapped_column(String(20), nullable=False)
@@ -277,7 +256,7 @@ class GroupRepresentative(Versioned, db.Model):
 
     __tablename__ = "group_representative"
 
-    id: Mapped[str] = _id_column()
+    id: Mapped[str] = id_column()
     visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), nullable=False)
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     name: Mapped[str | None] = mapped_column(String(50))
@@ -310,7 +289,7 @@ class PrintJob(db.Model):
     # Migration 0011_speed_indexes: today's jobs, and the printer's last outcome.
     __table_args__ = (Index("ix_print_job_status_updated_at", "status", "updated_at"),)
 
-    id: Mapped[str] = _id_column()
+    id: Mapped[str] = id_column()
     visit_id: Mapped[str | None] = mapped_column(ForeignKey("visit.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20), nullable=False, default="ticket")
     status: Mapped[str] = mapped_column(String(20), nullable=False, default=JobStatus.PENDING,
@@ -356,65 +335,5 @@ class AuditEntry(db.Model):
         return {field: tuple(pair) for field, pair in json.loads(self.changes or "{}").items()}
 
 
-class SyncCounter(db.Model):
-    """The kiosk-wide change counter behind `sync_seq`; one row, advanced by triggers."""
-
-    __tablename__ = "sync_counter"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    value: Mapped[int] = mapped_column(Integer, nullable=False)
-
-
-class SyncDeletion(db.Model):
-    """A synced row the kiosk deleted, numbered like every change so the office deletes it too.
-
-    Written by SQLite triggers (migration 0004_sync_deletions) after a delete
-    on any synced table; `id` is the deleted row's id. Sent as the sync
-    protocol's "deleted" records after the tables themselves.
-    """
-
-    __tablename__ = "sync_deletion"
-
-    sync_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    id: Mapped[str] = mapped_column(String(36), nullable=False)
-    table_name: Mapped[str] = mapped_column(String(32), nullable=False)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-
-class SyncState(db.Model):
-    """What the sync agent knows, one row per synced table plus "pull" and "agent".
-
-    Table rows keep the highest `sync_seq` the central office acknowledged;
-    "pull" keeps the change-feed cursor; "agent" keeps the last success and
-    the last error of a whole sync.
-    """
-
-    __tablename__ = "sync_state"
-
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    acked_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    cursor: Mapped[str | None] = mapped_column(String(64))
-    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class SyncHeld(db.Model):
-    """A record the office refused (or the agent's own check did), held aside so it blocks nothing.
-
-    The agent delivers every other record and remembers here which one was
-    refused, on which field and why; the console lists it with its visit, so
-    staff correct it at the window. The correction gives the row a new
-    version, the agent sends it again, and once delivered it leaves this list.
-    """
-
-    __tablename__ = "sync_held"
-
-    table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    sync_seq: Mapped[int] = mapped_column(Integer, nullable=False)
-    field: Mapped[str] = mapped_column(String(64), nullable=False)
-    code: Mapped[str] = mapped_column(String(32), nullable=False)
-    message: Mapped[str] = mapped_column(Text, nullable=False)
-    held_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+# The sync agent's bookkeeping tables live beside it; importing them registers them here too.
+from .sync_agent import records as _sync_records  # noqa: E402, F401

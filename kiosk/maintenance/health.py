@@ -24,8 +24,9 @@ from petition.clock import utcnow
 from sync import protocol
 
 from ..extensions import db
-from ..models import AuditEntry, PrintJob, SyncState
+from ..models import AuditEntry, PrintJob
 from ..printing.states import FINISHED, JobStatus
+from ..sync_agent.records import SyncState
 from . import backup as backups
 from . import backup_folder, database_file
 

@@ -28,7 +28,8 @@ from petition.clock import local_date
 
 from .. import audit
 from ..extensions import db
-from ..models import Case, GroupRepresentative, Person, SyncState, Visit
+from ..models import Case, GroupRepresentative, Person, Visit
+from ..sync_agent.records import SyncState
 from . import backup as backups
 from . import backup_folder, instance, logs_folder
 

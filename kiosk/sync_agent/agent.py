@@ -40,10 +40,11 @@ from sync import protocol
 
 from ..extensions import db
 from ..maintenance import health
-from ..models import Case, GroupRepresentative, Material, Person, SyncDeletion, SyncState, Visit
+from ..models import Case, GroupRepresentative, Material, Person, Visit
 from . import held
 from .client import Client, SyncError, configured  # noqa: F401  (the agent's API: agent.Client, …)
 from .lock import Busy, sync_lock
+from .records import SyncDeletion, SyncState
 from .schedule import next_nightly_run
 
 log = logging.getLogger("jiedai.sync")

@@ -22,7 +22,8 @@ from sqlalchemy import delete, func, or_, select
 from sync import protocol
 
 from ..extensions import db
-from ..models import GroupRepresentative, Material, SyncHeld, Visit
+from ..models import GroupRepresentative, Material, Visit
+from .records import SyncHeld
 
 
 def hold(refusals: list[protocol.Refusal], table: str, records: list[dict], *, now: datetime) -> None:

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.extensions import db
-from kiosk.models import Person, SyncHeld, Visit
+from kiosk.models import Person, Visit
 from kiosk.sync_agent import agent
+from kiosk.sync_agent.records import SyncHeld
 from tests.support.central import central_rows, make_visits, person, push, register_kiosk
 from tests.support.touchscreen import page_token, valid_id_number, walk_to_review
 

@@ -121,6 +121,6 @@ def test_the_kiosk_records_the_deleted_rows_version(app):
         db.session.commit()
         db.session.delete(item)
         db.session.commit()
-        from kiosk.models import SyncDeletion
+        from kiosk.sync_agent.records import SyncDeletion
         assert [(d.table_name, d.version) for d in db.session.scalars(select(SyncDeletion))] == [
             ("material", 4)]

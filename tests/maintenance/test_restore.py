@@ -14,8 +14,9 @@ from kiosk import audit
 from kiosk.extensions import db
 from kiosk.maintenance import backup as backups
 from kiosk.maintenance.cli import backup_now
-from kiosk.models import Person, SyncState, Visit
+from kiosk.models import Person, Visit
 from kiosk.sync_agent import agent
+from kiosk.sync_agent.records import SyncState
 from kiosk.visits.operations import VisitDraft, register_visit
 from petition.clock import utcnow
 from tests.support.central import central_rows

@@ -14,8 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from kiosk import audit
 from kiosk.extensions import db
 from kiosk.maintenance.retention import purge
-from kiosk.models import AuditEntry, Case, GroupRepresentative, Person, SyncState, Visit
+from kiosk.models import AuditEntry, Case, GroupRepresentative, Person, Visit
 from kiosk.sync_agent import agent
+from kiosk.sync_agent.records import SyncState
 from kiosk.visits.operations import VisitDraft, register_visit
 
 NOW = datetime(2026, 12, 1, 4, 0, tzinfo=timezone.utc)  # 12:00 in Shanghai

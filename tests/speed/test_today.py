@@ -19,9 +19,10 @@ from sqlalchemy import func, select
 
 from kiosk.calling import operations as queue
 from kiosk.extensions import db
-from kiosk.models import Case, Person, PrintJob, SyncState, Visit
+from kiosk.models import Case, Person, PrintJob, Visit
 from kiosk.printing import operations as printing
 from kiosk.sync_agent import agent
+from kiosk.sync_agent.records import SyncState
 from petition.clock import utcnow
 from tests.support.staff import take_tickets
 from tests.support.statements import counted, scans

@@ -12,7 +12,7 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import event
+from .statements import counted
 
 
 @dataclass
@@ -24,17 +24,12 @@ class Plan:
 
 @contextmanager
 def captured(engine):
-    statements: list[tuple[str, object]] = []
-
-    def record(_conn, _cursor, statement, parameters, _context, _executemany):
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    """The SELECTs run inside the block, with their parameters (statements.counted, queries only)."""
+    with counted(engine) as statements:
+        selects: list[tuple[str, object]] = []
+        yield selects
+    selects.extend((statement, parameters) for statement, parameters in statements
+                   if statement.lstrip().upper().startswith(("SELECT", "WITH")))
 
 
 def _walk(node: dict, plan: Plan) -> None:

@@ -95,3 +95,18 @@ def test_a_clock_the_office_refuses_is_shown_on_the_console_with_what_to_do(
     agent.run_once(app)  # the clock is right again: the banner goes
     page = receptionist.get("/staff/").get_data(as_text=True)
     assert "timedatectl" not in page
+
+
+def test_the_restore_banner_reads_only_the_restores_whatever_the_log_holds(app):
+    """Every staff page asks whether the kiosk was restored lately: one step of a partial index."""
+    from kiosk.maintenance.health import _recent_restore
+    from petition.clock import utcnow
+    from tests.support.statements import counted, query_plan
+
+    with app.app_context():
+        with counted(db.engine) as statements:
+            assert _recent_restore(utcnow()) is None
+        with db.engine.connect() as connection:
+            steps = [step for statement, parameters in statements
+                     for step in query_plan(connection, statement, parameters)]
+    assert steps == ["SEARCH audit_log USING INDEX ix_audit_log_restore (at>?)"], steps

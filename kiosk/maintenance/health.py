@@ -18,7 +18,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 from flask_babel import gettext as _
-from sqlalchemy import literal_column, select
+from sqlalchemy import select
 
 from petition.clock import utcnow
 from sync import protocol
@@ -137,9 +137,8 @@ def _recent_restore(now: datetime) -> AuditEntry | None:
 
     from .restore import AUDIT_ACTION
 
-    # The action written out (not a parameter), so SQLite can use the partial index of restores.
     return db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == literal_column(f"'{AUDIT_ACTION}'"),
+        select(AuditEntry).where(AuditEntry.action == AUDIT_ACTION,
                                  AuditEntry.at > now - timedelta(days=RESTORE_SHOWN_DAYS))
         .order_by(AuditEntry.at.desc()).limit(1)).first()
 

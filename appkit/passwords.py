@@ -1,12 +1,13 @@
 """Staff passwords, for the kiosk's console and the central office's desk alike.
 
-argon2id hashes (argon2-cffi's defaults: 64 MiB and tens of milliseconds of
-CPU each). `check` takes the stored hash or None for an unknown name and
+argon2id hashes of 64 MiB and three passes (argon2-cffi's defaults) in one
+lane (parallelism 1, not its default 4): a hash then keeps one core busy for
+about 0.2 s and leaves the kiosk's other core to the touch screen. A stored
+hash of other parameters is made again at the next sign-in. `check` takes the stored hash or None for an unknown name and
 spends the same time either way, so a wrong name cannot be told from a wrong
 password by the clock.
 
-At most `MAX_CONCURRENT` hashes run at once in a process (one: argon2's four
-lanes already keep a kiosk's two cores busy): a flood of sign-ins then costs
+At most `MAX_CONCURRENT` hashes run at once in a process (one): a flood of sign-ins then costs
 one hash's CPU and 64 MiB at most, never all of the server's threads, memory
 and CPU, so the touch screen and the progress page keep their speed. A
 sign-in that finds no free slot within `CHECK_WAIT_S` is told to try again
@@ -25,7 +26,7 @@ MAX_CONCURRENT = 1
 CHECK_WAIT_S = 0.05
 HASH_WAIT_S = 30.0
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher(parallelism=1)
 _slots = threading.BoundedSemaphore(MAX_CONCURRENT)
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 

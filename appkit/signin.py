@@ -119,6 +119,11 @@ class FailedSignIn:
                 Index(f"ix_{table}_address", "address", "at"))
 
 
+#: Locked addresses and when each lock ends at the earliest, per database and failure table.
+_locked_until: dict[tuple[str, str, str], datetime] = {}
+LOCKED_REMEMBERED = 10_000
+
+
 @dataclass(frozen=True)
 class SignInLock:
     """`failure` is a model with `username`, `address` and `at` columns: `attempts` failures
@@ -142,11 +147,28 @@ class SignInLock:
         return failures >= self.attempts
 
     def address_locked(self, address: str, now: datetime) -> bool:
+        """Whether `address_attempts` failures from the address fall in the lock's window.
+
+        Once it is, nothing from there is counted (its POSTs are refused before the form
+        is read), so it stays locked at least until the newest of those failures but
+        `address_attempts - 1` leaves the window. That moment is remembered in this
+        process: under a flood, a refusal then costs no query.
+        """
+        key = (str(self.db_session.get_bind().url), self.failure.__tablename__, address)
+        until = _locked_until.get(key)
+        if until is not None and now < until:
+            return True
         model = self.failure
-        failures = self.db_session.scalar(
-            select(func.count()).select_from(model).where(model.address == address,
-                                                          model.at > self._since(now)))
-        return failures >= self.address_attempts
+        newest = self.db_session.scalars(
+            select(model.at).where(model.address == address, model.at > self._since(now))
+            .order_by(model.at.desc()).limit(self.address_attempts)).all()
+        if len(newest) < self.address_attempts:
+            _locked_until.pop(key, None)
+            return False
+        if len(_locked_until) >= LOCKED_REMEMBERED:
+            _locked_until.clear()
+        _locked_until[key] = newest[-1] + timedelta(minutes=self.minutes)
+        return True
 
     def failed(self, username: str, address: str, now: datetime) -> bool:
         """Record a failure and commit; True when the account is now locked from there."""

@@ -121,3 +121,30 @@ def test_a_sign_in_flood_of_made_up_names_stops_hashing_at_the_address_limit(app
         sign_in(client, f"nobody-{n}", "wrong password")
     assert counting.verified == app.config["KIOSK_SIGN_IN_ADDRESS_ATTEMPTS"]
     assert sign_in(app.test_client(), "rita").status_code == 429  # this address is locked now
+
+
+def test_a_locked_address_is_refused_without_a_query_and_unlocked_when_its_failures_age_out(app):
+    """The address limit's window, exactly: locked from the tenth failure until the first of those
+    ten leaves the window; meanwhile each refusal costs no statement."""
+    from datetime import timedelta
+
+    from kiosk.auth import operations
+    from kiosk.extensions import db
+    from petition.clock import utcnow
+    from tests.support.statements import counted
+
+    start = utcnow()
+    with app.app_context():
+        rules = operations.sign_in_rules()
+        window = timedelta(minutes=rules.minutes)
+        for n in range(rules.address_attempts):
+            assert not rules.address_locked("10.0.0.9", start + timedelta(seconds=n))
+            rules.failed(f"nobody-{n}", "10.0.0.9", start + timedelta(seconds=n))
+        last = start + timedelta(seconds=rules.address_attempts)
+        assert rules.address_locked("10.0.0.9", last)
+        with counted(db.engine) as statements:
+            assert rules.address_locked("10.0.0.9", start + window - timedelta(seconds=1))
+        assert statements == []
+        assert not rules.address_locked("10.0.0.8", last)  # another address is not locked
+        # The first failure leaves the window: nine remain, below the limit.
+        assert not rules.address_locked("10.0.0.9", start + window + timedelta(seconds=1))

@@ -15,7 +15,7 @@ import pytest
 from kiosk.auth import operations as accounts
 from kiosk.extensions import db
 from kiosk.speech import build, clips_folder
-from tests.support.browser import fill_registration
+from tests.support.browser import accept_with_notice, fill_registration, pdf_behind
 from tests.support.staff import PASSWORD, sign_in_page, take_tickets
 
 pytestmark = pytest.mark.browser
@@ -125,14 +125,10 @@ def test_a_visit_is_registered_decided_printed_and_counted_in_the_browser(app, l
     page.fill("input[name=phone]", "13900001111")
     page.click("text=保存登记")
     assert "登记已保存" in page.inner_text(".flashes")
-    receipt = page.request.get(live_server + page.get_attribute("text=打印登记回执", "href"))
-    assert receipt.headers["content-type"] == "application/pdf"
+    pdf_behind(page, live_server, "打印登记回执")
 
-    page.click("text=处理与办理")
-    page.click("form.step button:has-text('受理')")
+    accept_with_notice(page, live_server)
     assert "答复期限" in page.inner_text(".facts")
-    notice = page.request.get(live_server + page.get_attribute("text=打印受理告知书", "href"))
-    assert notice.headers["content-type"] == "application/pdf"
     page.screenshot(path=str(SHOTS / "case-accepted-1366.png"), full_page=True)
     page.goto(f"{live_server}/staff/cases")
     page.screenshot(path=str(SHOTS / "cases-1366.png"), full_page=True)

@@ -16,7 +16,7 @@ from bench.browser import VIEWPORTS, walk
 from kiosk.auth import operations as accounts
 from kiosk.extensions import db
 from kiosk.models import Case, PrintJob, Visit
-from tests.support.browser import fill_registration
+from tests.support.browser import accept_with_notice, fill_registration, pdf_behind
 from tests.support.staff import PASSWORD, sign_in_page
 from tests.support.touchscreen import valid_id_number
 from tests.support.virtual_printer import PtyPrinter, Scenario
@@ -49,13 +49,8 @@ def test_a_day_from_the_touch_screen_to_the_figures(app, live_server, chromium):
                       request="督促用人单位支付工资", material=("劳动合同复印件", 1))
     console.click("text=保存登记")
     assert "登记已保存" in console.inner_text(".flashes")
-    receipt = console.request.get(live_server + console.get_attribute("text=打印登记回执", "href"))
-    assert receipt.headers["content-type"] == "application/pdf"
-
-    console.click("text=处理与办理")
-    console.click("form.step button:has-text('受理')")
-    notice = console.request.get(live_server + console.get_attribute("text=打印受理告知书", "href"))
-    assert notice.headers["content-type"] == "application/pdf"
+    pdf_behind(console, live_server, "打印登记回执")
+    accept_with_notice(console, live_server)
     console.click("summary:has-text('办结')")
     close = console.locator("details.step:has(summary:has-text('办结')) form")
     close.locator("textarea, input[type=text]").first.fill("已督促用人单位发放全部工资")

@@ -38,3 +38,17 @@ def fill_registration(page, *, name: str, address: str, matter: str, request: st
     page.fill("textarea[name=request]", request)
     page.fill("input[name='materials-0-name']", material[0])
     page.fill("input[name='materials-0-count']", str(material[1]))
+
+
+def pdf_behind(page, base: str, link_text: str) -> bytes:
+    """The PDF that the link `link_text` on the page opens."""
+    answer = page.request.get(base + page.get_attribute(f"text={link_text}", "href"))
+    assert answer.headers["content-type"] == "application/pdf"
+    return answer.body()
+
+
+def accept_with_notice(page, base: str) -> bytes:
+    """On a saved registration: 受理 the case at the window; its 受理告知书 PDF."""
+    page.click("text=处理与办理")
+    page.click("form.step button:has-text('受理')")
+    return pdf_behind(page, base, "打印受理告知书")

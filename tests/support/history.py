@@ -42,10 +42,13 @@ def cached(name: str) -> Path:
 
 
 def app_on(database: Path, instance: Path):
-    """A kiosk app on a copy of `database`, in its own instance folder."""
+    """A kiosk app on a copy of `database`, in its own instance folder; closed afterwards."""
     instance.mkdir(parents=True, exist_ok=True)
     shutil.copy(database, instance / "kiosk.sqlite3")
-    return create_app(make_config(instance))
+    app = create_app(make_config(instance))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -60,15 +63,9 @@ def history_1y() -> Path:
 
 @pytest.fixture
 def app_1d(history_1d, tmp_path):
-    app = app_on(history_1d, tmp_path / "day")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from app_on(history_1d, tmp_path / "day")
 
 
 @pytest.fixture
 def app_1y(history_1y, tmp_path):
-    app = app_on(history_1y, tmp_path / "year")
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from app_on(history_1y, tmp_path / "year")

@@ -9,6 +9,7 @@ filters from the URL and shows one page.
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -127,16 +128,39 @@ def cases():
     today = local_date(utcnow())
     found = listing.page(filters, today=today, after=request.args.get("after"),
                          before=request.args.get("before"))
-    rows = [(item, item.due_on, lifecycle.urgency(item.due_on, today)
-             if item.status in lifecycle.OPEN else None) for item in found.cases]
+    rows = _lines(found.cases, today)
     query = {"show": filters.show, "category": filters.category, "body": filters.body,
              "from": filters.registered_from.isoformat() if filters.registered_from else None,
              "to": filters.registered_to.isoformat() if filters.registered_to else None}
     query = {name: value for name, value in query.items() if value}
-    # Each label translated once for the page, not once a row.
     return render_template("staff/cases.html", rows=rows, show=filters.show, filters=filters,
                            query=query, found=found, bodies=bodies.active_names(filters.body),
-                           today=today, case_status={key: str(label) for key, label in STATUS_LABELS.items()},
-                           categories=CATEGORIES,
-                           category_labels={code: str(item.label) for code, item in CATEGORIES.items()},
-                           mask_name=mask_name, mask_id_number=mask_id_number, mask_phone=mask_phone)
+                           categories=CATEGORIES)
+
+
+class Line(NamedTuple):
+    """One row of a case list as shown: masked, labelled, dates written out."""
+
+    id: str
+    registered_on: str
+    name: str
+    id_number: str
+    phone: str
+    category: str
+    body: str
+    matter: str
+    status: str
+    due_on: str
+    urgency: str | None  # "overdue", "due_soon" or None (lifecycle.urgency, open cases only)
+
+
+def _lines(rows, today: date) -> list[Line]:
+    """A page's rows ready to show; each label is translated once for the page, not once a row."""
+    statuses = {key: str(label) for key, label in STATUS_LABELS.items()}
+    categories = {code: str(item.label) for code, item in CATEGORIES.items()}
+    return [Line(row.id, row.registered_on.isoformat(), mask_name(row.name), mask_id_number(row.id_number),
+                 mask_phone(row.phone), categories.get(row.category, ""), row.body_name or "",
+                 row.matter or "", statuses.get(row.status, row.status),
+                 row.due_on.isoformat() if row.due_on else "",
+                 lifecycle.urgency(row.due_on, today) if row.status in lifecycle.OPEN else None)
+            for row in rows]

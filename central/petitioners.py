@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, literal_column, select, union_all, update
+from sqlalchemy import func, literal_column, select, update
 
 from . import audit, feed
 from .extensions import db
@@ -86,22 +86,24 @@ def history(person_id: str) -> History | None:
     return History(found.key, persons, visits, cases)
 
 
+def repeated(keys: Iterable[str | None]) -> set[str]:
+    """Of these petitioner keys, those registered more than once (重复信访): one query through
+    the petitioner index, however many keys a page holds."""
+    wanted = sorted({key for key in keys if key})
+    if not wanted:
+        return set()
+    return set(db.session.scalars(select(PETITIONER_KEY).where(PETITIONER_KEY.in_(wanted))
+                                  .group_by(PETITIONER_KEY).having(func.count() > 1)))
+
+
 def repeat_keys(person_ids: Iterable[str]) -> set[str]:
-    """Of these person rows, those whose petitioner was registered more than once (重复信访)."""
+    """Of these person rows, those whose petitioner was registered more than once."""
     ids = [pid for pid in set(person_ids) if pid]
     if not ids:
         return set()
-    keys = dict(db.session.execute(select(person.c.id, PETITIONER_KEY)
-                                   .where(person.c.id.in_(ids))).all())
-    wanted = {key for key in keys.values() if key is not None}
-    if not wanted:
-        return set()
-    # Two registrations are enough to know: each key's count stops at two, through the index.
-    counted = [select(literal(key).label("key"), func.count().label("seen")).select_from(
-        select(person.c.id).where(PETITIONER_KEY == key).limit(2).subquery()) for key in sorted(wanted)]
-    seen = [(key, n) for key, n in db.session.execute(union_all(*counted)).all() if n > 1]
-    repeated = {key for key, _count in seen}
-    return {pid for pid, key in keys.items() if key in repeated}
+    keys = dict(db.session.execute(select(person.c.id, PETITIONER_KEY).where(person.c.id.in_(ids))).all())
+    found = repeated(keys.values())
+    return {pid for pid, key in keys.items() if key in found}
 
 
 def link_same_matter(case_id: str, earlier_id: str | None, *, by: str, now: datetime) -> None:

@@ -177,14 +177,20 @@ class Listed:
 
 
 def decorate(rows: list, today: date) -> list[Listed]:
-    """What a page of cases needs beside its rows, in three indexed queries (not one per row)."""
-    person_ids = [row.person_id for row in rows if row.person_id]
-    names = dict(db.session.execute(select(person.c.id, person.c.name)
-                                    .where(person.c.id.in_(person_ids))).all()) if person_ids else {}
-    repeated = petitioners.repeat_keys(person_ids)
+    """What a page of cases needs beside its rows, in three indexed queries (not one per row):
+    its people's names and petitioner keys, which of those keys are repeat petitioners, the halls."""
+    person_ids = sorted({row.person_id for row in rows if row.person_id})
+    people = {found.id: found for found in db.session.execute(
+        select(person.c.id, person.c.name, petitioners.PETITIONER_KEY.label("key"))
+        .where(person.c.id.in_(person_ids)))} if person_ids else {}
+    repeated = petitioners.repeated(found.key for found in people.values())
     halls = kiosk_names()
-    return [Listed(row, halls.get(row.kiosk_id, row.kiosk_id), mask_name(names.get(row.person_id)),
-                   row.person_id in repeated, lifecycle.urgency(row.due_on, today)) for row in rows]
+    listed = []
+    for row in rows:
+        found = people.get(row.person_id)
+        listed.append(Listed(row, halls.get(row.kiosk_id, row.kiosk_id), mask_name(found and found.name),
+                             found is not None and found.key in repeated, lifecycle.urgency(row.due_on, today)))
+    return listed
 
 
 def kiosk_names() -> dict[str, str]:

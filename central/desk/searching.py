@@ -6,7 +6,8 @@ code as typed or as printed (XXXXX-XXXXX, petition.querycode), and anything
 else with at least two characters as part of a name. On PostgreSQL a name
 part is found through the GIN index of the names' two-character grams
 (migration 0008), then checked with LIKE; on SQLite (for trying out) LIKE
-scans. The full ID number and phone are matched, never shown: the results
+scans. The whole search is one statement: the matched people and their
+cases stay in the database, and only the page of newest cases comes back. The full ID number and phone are matched, never shown: the results
 are the same masked list as the case list.
 """
 
@@ -16,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, func, select, union
 from sqlalchemy.dialects import postgresql
 
 from petition import querycode
@@ -84,31 +85,23 @@ def _name_matches(part: str):
     return indexed.contains(cast(postgresql.array(grams), postgresql.ARRAY(Text))) & like
 
 
-def person_ids(query: Query) -> list[str]:
-    """The person rows a query matches (at most PERSONS)."""
-    if query.kind == ID:
-        where = petitioners.PETITIONER_KEY == query.value
-    elif query.kind == PHONE_KIND:
-        where = person.c.phone == query.value
-    elif query.kind == NAME:
-        where = _name_matches(query.value)
-    else:
-        return []
-    return list(db.session.scalars(select(person.c.id).where(where)
-                                   .order_by(person.c.created_at.desc()).limit(PERSONS)))
+def _persons(query: Query):
+    """The newest person rows (at most PERSONS) a query by ID number, phone or name matches."""
+    where = {ID: lambda value: petitioners.PETITIONER_KEY == value,
+             PHONE_KIND: lambda value: person.c.phone == value, NAME: _name_matches}[query.kind]
+    return (select(person.c.id).where(where(query.value))
+            .order_by(person.c.created_at.desc()).limit(PERSONS).cte(f"persons_{query.kind}"))
 
 
-def case_ids(query: Query) -> set[str]:
+def case_ids(query: Query) -> list:
+    """SELECTs of the ids of the cases a query finds: by the code of one of the case's visits, or
+    by a person matched, whose case it is or who came about it."""
+    visited = visit.c.case_id.label("id")
     if query.kind == CODE:
-        return set(db.session.scalars(select(visit.c.case_id).where(
-            visit.c.query_code == query.value, visit.c.case_id.isnot(None))))
-    ids = person_ids(query)
-    if not ids:
-        return set()
-    found = set(db.session.scalars(select(case.c.id).where(case.c.person_id.in_(ids))))
-    found |= set(db.session.scalars(select(visit.c.case_id).where(
-        visit.c.person_id.in_(ids), visit.c.case_id.isnot(None))))
-    return found
+        return [select(visited).where(visit.c.query_code == query.value, visit.c.case_id.isnot(None))]
+    persons = select(_persons(query).c.id)
+    return [select(case.c.id).where(case.c.person_id.in_(persons)),
+            select(visited).where(visit.c.person_id.in_(persons), visit.c.case_id.isnot(None))]
 
 
 @dataclass
@@ -119,13 +112,13 @@ class Found:
 
 
 def search(typed: str) -> Found:
+    """The newest RESULTS cases that what was typed finds, in one statement: what matched stays
+    in the database, and only the page's rows come back."""
     queries = read(typed)
-    ids: set[str] = set()
-    for query in queries:
-        ids |= case_ids(query)
-    if not ids:
+    if not queries:
         return Found(queries, [], False)
+    found = union(*(select_ for query in queries for select_ in case_ids(query))).subquery()
     rows = db.session.execute(
-        select(*LIST_COLUMNS).where(case.c.id.in_(ids))
+        select(*LIST_COLUMNS).where(case.c.id.in_(select(found.c.id)))
         .order_by(case.c.registered_on.desc(), case.c.id.desc()).limit(RESULTS + 1)).all()
     return Found(queries, rows[:RESULTS], len(rows) > RESULTS)

@@ -128,6 +128,28 @@ def test_each_kind_of_search_uses_its_index(ctx):
         assert searching.search(typed).rows, typed
 
 
+def test_a_search_is_one_statement_however_many_people_it_matches(ctx):
+    sample = _sample(ctx)
+    part = func.substr(MIRRORS["person"].c.name, 2, 2)  # the given name, or its first two characters
+    common = db.session.scalar(  # the part shared by the most people of the district
+        select(part).where(func.length(part) == 2).group_by(part).order_by(func.count().desc()).limit(1))
+    for typed in (sample.code, sample.id_number, sample.phone, sample.name[-2:], common):
+        with captured(db.engine) as statements:
+            found = searching.search(typed)
+        assert found.rows and len(statements) == 1, (typed, len(statements))
+    # The common part's page against every case of everyone whose name holds it, found by LIKE.
+    person, visit = MIRRORS["person"], MIRRORS["visit"]
+    people = select(person.c.id).where(person.c.name.like(f"%{common}%"))
+    assert db.session.scalar(select(func.count()).select_from(people.subquery())) <= searching.PERSONS
+    every = set(db.session.scalars(select(case.c.id).where(case.c.person_id.in_(people))))
+    every |= set(db.session.scalars(select(visit.c.case_id).where(visit.c.person_id.in_(people),
+                                                                  visit.c.case_id.isnot(None))))
+    newest = db.session.scalars(select(case.c.id).where(case.c.id.in_(every))
+                                .order_by(case.c.registered_on.desc(), case.c.id.desc())).all()
+    assert [row.id for row in found.rows] == newest[:searching.RESULTS]
+    assert found.more == (len(newest) > searching.RESULTS)
+
+
 def test_the_petitioner_page_uses_its_indexes(ctx):
     sample = _sample(ctx)
     found_plans = _plans(ctx, lambda: history(sample.person_id))

@@ -191,6 +191,16 @@ def urgency(due_on: date | None, today: date) -> str | None:
     return None
 
 
+def due_between(kind: str, today: date) -> tuple[date | None, date]:
+    """The due dates that `urgency` calls `kind` (OVERDUE or DUE_SOON) today, as the first and
+    the last (no first for OVERDUE): what a list of such cases filters by."""
+    if kind == OVERDUE:
+        return None, _days(today, -1)
+    if kind == DUE_SOON:
+        return today, _days(today, limits.DUE_SOON_DAYS)
+    raise ValueError(f"not an urgency: {kind!r}")
+
+
 def concluded_on(case: Any) -> date | None:
     """The day the handling ended: the office's conclusion, its reply, or the window's closing."""
     return (getattr(case, "office_closed_on", None) or getattr(case, "replied_on", None)

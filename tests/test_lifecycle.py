@@ -189,3 +189,11 @@ def test_before_the_offices_reply_the_window_facts_alone_give_the_stage(window, 
         Status.REPLIED, Status.CLOSED, Status.REVIEW_REQUESTED, Status.REVIEWED,
         Status.REEXAM_REQUESTED, Status.REEXAMINED}
 
+
+def test_a_case_page_shows_the_offices_steps_after_its_reply_with_their_outcomes():
+    case = SimpleNamespace(office_closed_on=None, review_requested_on=date(2026, 3, 2),
+                           review_decided_on=date(2026, 3, 20), review_result="维持原意见",
+                           reexam_requested_on=None, reexam_decided_on=None, reexam_result=None)
+    assert [(str(label), day, outcome) for label, day, outcome in lifecycle.after_reply(case)] == [
+        ("Review requested on", date(2026, 3, 2), None),
+        ("Reviewed on", date(2026, 3, 20), "维持原意见")]

@@ -56,7 +56,7 @@ def _case_page(case_id: str, forms: dict, status: int = 200):
     day = today()
     repeat = bool(petitioner) and petitioner.id in petitioners.repeat_keys([petitioner.id])
     return render_template("desk/case.html", row=row, petitioner=petitioner, visits=visits,
-                           repeat=repeat, forms=forms,
+                           repeat=repeat, forms=forms, lifecycle=lifecycle,
                            allowed=transitions.allowed(row, lifecycle.Owner.OFFICE),
                            transitions=transitions.TRANSITIONS, urgency=lifecycle.urgency(row.due_on, day),
                            statuses=STATUS_LABELS, categories=CATEGORIES, dispositions=DISPOSITIONS,

@@ -86,7 +86,8 @@ class _Rates:
 
 
 #: One int field per count, 0 by default: a count is declared once, as a tally column.
-Counts = make_dataclass("Counts", [(name, int, 0) for name in COUNT_NAMES], bases=(_Rates,))
+Counts = make_dataclass("Counts", [(name, int, 0) for name in COUNT_NAMES], bases=(_Rates,),
+                        namespace={"__module__": __name__})
 
 
 # --- sources -------------------------------------------------------------------------------

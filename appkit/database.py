@@ -1,6 +1,9 @@
-"""Each app's own SQLAlchemy: a declarative base of its own, so the two apps' tables never mix."""
+"""Each app's own SQLAlchemy: a declarative base of its own, so the two apps' tables never mix;
+and `within`, the condition of a date range both apps' lists filter by."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
@@ -13,3 +16,14 @@ def own_database() -> SQLAlchemy:
         pass
 
     return SQLAlchemy(model_class=Base)
+
+
+def within(column: Any, first: Any, last: Any) -> list:
+    """The conditions that keep `column` from `first` to `last`, both included; an end that is
+    None is open."""
+    where = []
+    if first is not None:
+        where.append(column >= first)
+    if last is not None:
+        where.append(column <= last)
+    return where

@@ -6,18 +6,23 @@ shown beside the field. The rules themselves live in the domain
 (petition.text for every text field, petition.identity for ID and phone
 numbers), which this module does not import.
 
+`posted_step` is how a case page takes one of its step forms (the window's at
+the kiosk, the office's at the desk): the form posted, checked, or the page
+again with the fields to correct.
+
 `Form` is Flask-WTF's form with WTForms' own messages (required field, not a
 number …) read once per process instead of on every request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from babel import support
-from flask import current_app
+from flask import abort, current_app, flash
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
@@ -70,3 +75,16 @@ class Form(FlaskForm):
 
 
 MESSAGES = _WTFormsMessages()
+
+
+def posted_step(forms: Mapping[str, FlaskForm], step: str) -> FlaskForm | None:
+    """The posted form of `step`, if it validates; None when its fields need correcting (they
+    are marked, and a message asks for it: the caller shows the page again). A step that is
+    not one of `forms` is not found."""
+    if step not in forms:
+        abort(404)
+    form = forms[step]
+    if form.validate():
+        return form
+    flash(_("Please correct the marked fields."), "error")
+    return None

@@ -22,7 +22,7 @@ same columns: `direct=True` does that on PostgreSQL too, for `rebuild` and tests
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import make_dataclass
 from datetime import date
 
 from sqlalchemy import Date, func, literal, select, text, type_coerce, union_all
@@ -49,19 +49,12 @@ _KEY_COLUMN = {"hall": "kiosk_id", "category": "category", "body": "body_name", 
 _FOLD_LOCK = 0x6A696564  # pg advisory lock: one folder at a time
 
 
-@dataclass
-class Counts:
-    visits: int = 0
-    people: int = 0
-    cases: int = 0
-    concluded: int = 0
-    on_time: int = 0
-    replied: int = 0
-    review_requested: int = 0
-    evaluated: int = 0
-    satisfied: int = 0
-    fairly_satisfied: int = 0
-    dissatisfied: int = 0
+#: The counts of a period, hall or breakdown: the tallies' columns (central/models.py), in order.
+COUNT_NAMES = VISIT_COUNTS + CASE_COUNTS
+
+
+class _Rates:
+    """What `Counts` adds to its counts: adding another's, and the shares the figures show."""
 
     def add(self, other: Counts) -> None:
         for name in COUNT_NAMES:
@@ -92,7 +85,9 @@ class Counts:
         return self._share(self.review_requested, self.replied)
 
 
-COUNT_NAMES = tuple(f.name for f in fields(Counts))
+#: One int field per count, 0 by default: a count is declared once, as a tally column.
+Counts = make_dataclass("Counts", [(name, int, 0) for name in COUNT_NAMES], bases=(_Rates,),
+                        namespace={"__module__": __name__})
 
 
 # --- sources -------------------------------------------------------------------------------

@@ -168,6 +168,20 @@ def milestones(case: Any) -> list[tuple[Any, date]]:
     return [(label, getattr(case, name)) for name, label in MILESTONES if getattr(case, name, None)]
 
 
+#: The office's steps after its reply, each with the fact that holds its outcome, if it has one.
+AFTER_REPLY = (("office_closed_on", None), ("review_requested_on", None),
+               ("review_decided_on", "review_result"), ("reexam_requested_on", None),
+               ("reexam_decided_on", "reexam_result"))
+
+
+def after_reply(case: Any) -> list[tuple[Any, date, str | None]]:
+    """(label, date, outcome) of each step the office has taken after its reply, in order: what
+    a case page shows of the office's handling, at the office and at the window alike."""
+    labels = dict(MILESTONES)
+    return [(labels[name], getattr(case, name), getattr(case, outcome) if outcome else None)
+            for name, outcome in AFTER_REPLY if getattr(case, name, None)]
+
+
 def decision_due_on(case: Any) -> date:
     """Whether the matter is accepted is told in writing within 15 days of registration."""
     return _days(case.registered_on, limits.DECISION_DAYS)
@@ -189,6 +203,16 @@ def urgency(due_on: date | None, today: date) -> str | None:
     if (due_on - today).days <= limits.DUE_SOON_DAYS:
         return DUE_SOON
     return None
+
+
+def due_between(kind: str, today: date) -> tuple[date | None, date]:
+    """The due dates that `urgency` calls `kind` (OVERDUE or DUE_SOON) today, as the first and
+    the last (no first for OVERDUE): what a list of such cases filters by."""
+    if kind == OVERDUE:
+        return None, _days(today, -1)
+    if kind == DUE_SOON:
+        return today, _days(today, limits.DUE_SOON_DAYS)
+    raise ValueError(f"not an urgency: {kind!r}")
 
 
 def concluded_on(case: Any) -> date | None:

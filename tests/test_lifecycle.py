@@ -42,6 +42,16 @@ def test_the_decision_is_due_fifteen_days_after_registration_across_a_month_end(
     assert lifecycle.urgency(stage.due_on, date(2026, 2, 5)) == "overdue"
 
 
+@given(st.integers(min_value=-400, max_value=400))
+def test_the_lists_due_dates_are_the_ones_urgency_names(offset):
+    today = date(2026, 2, 27)
+    due_on = today + timedelta(days=offset)
+    for kind in (lifecycle.OVERDUE, lifecycle.DUE_SOON):
+        first, last = lifecycle.due_between(kind, today)
+        listed = (first is None or first <= due_on) and due_on <= last
+        assert listed == (lifecycle.urgency(due_on, today) == kind)
+
+
 def test_acceptance_makes_the_reply_due_sixty_days_later_and_one_extension_adds_to_it():
     case = do(new_case(), "accept", Owner.WINDOW, date(2026, 1, 31))
     assert lifecycle.stage(case) == lifecycle.Stage(Status.ACCEPTED, date(2026, 4, 1))
@@ -178,3 +188,12 @@ def test_before_the_offices_reply_the_window_facts_alone_give_the_stage(window, 
     assert lifecycle.stage(replied).status in {
         Status.REPLIED, Status.CLOSED, Status.REVIEW_REQUESTED, Status.REVIEWED,
         Status.REEXAM_REQUESTED, Status.REEXAMINED}
+
+
+def test_a_case_page_shows_the_offices_steps_after_its_reply_with_their_outcomes():
+    case = SimpleNamespace(office_closed_on=None, review_requested_on=date(2026, 3, 2),
+                           review_decided_on=date(2026, 3, 20), review_result="维持原意见",
+                           reexam_requested_on=None, reexam_decided_on=None, reexam_result=None)
+    assert [(str(label), day, outcome) for label, day, outcome in lifecycle.after_reply(case)] == [
+        ("Review requested on", date(2026, 3, 2), None),
+        ("Reviewed on", date(2026, 3, 20), "维持原意见")]

@@ -13,6 +13,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from appkit.forms import posted_step
 from petition import lifecycle, transitions
 from petition.clock import local_date, utcnow_naive
 from petition.lifecycle import STATUS_LABELS
@@ -55,7 +56,7 @@ def _case_page(case_id: str, forms: dict, status: int = 200):
     day = today()
     repeat = bool(petitioner) and petitioner.id in petitioners.repeat_keys([petitioner.id])
     return render_template("desk/case.html", row=row, petitioner=petitioner, visits=visits,
-                           repeat=repeat, forms=forms,
+                           repeat=repeat, forms=forms, lifecycle=lifecycle,
                            allowed=transitions.allowed(row, lifecycle.Owner.OFFICE),
                            transitions=transitions.TRANSITIONS, urgency=lifecycle.urgency(row.due_on, day),
                            statuses=STATUS_LABELS, categories=CATEGORIES, dispositions=DISPOSITIONS,
@@ -72,12 +73,9 @@ def case(case_id: str):
 @requires(Permission.CASES)
 def case_step(case_id: str, step: str):
     case_id = case_id[:36]
-    if step not in STEPS:
-        abort(404)
     forms = step_forms()
-    form = forms[step]
-    if not form.validate():
-        flash(_("Please correct the marked fields."), "error")
+    form = posted_step(forms, step)
+    if form is None:
         return _case_page(case_id, forms, 422)
     try:
         office_cases.step(case_id, step, by=current_user.username, now=utcnow_naive(), **STEPS[step][1](form))

@@ -13,11 +13,12 @@ recently due first, on the partial index of cases that have a due date.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select, text, tuple_
 
-from petition import lifecycle, limits
+from appkit.database import within
+from petition import lifecycle
 from petition.privacy import mask_name
 from petition.vocabulary import CATEGORIES
 
@@ -97,15 +98,8 @@ class Filters:
             clauses.append(case.c.joint_supervision)
         if self.due:
             clauses.append(case.c.due_on.isnot(None))  # the partial index of cases with a due date
-        if self.due == lifecycle.OVERDUE:
-            clauses.append(case.c.due_on < today)
-        elif self.due == lifecycle.DUE_SOON:
-            clauses.append(case.c.due_on.between(today, today + timedelta(days=limits.DUE_SOON_DAYS)))
-        if self.since:
-            clauses.append(case.c.registered_on >= self.since)
-        if self.until:
-            clauses.append(case.c.registered_on <= self.until)
-        return clauses
+            clauses += within(case.c.due_on, *lifecycle.due_between(self.due, today))
+        return clauses + within(case.c.registered_on, self.since, self.until)
 
 
 @dataclass(frozen=True)

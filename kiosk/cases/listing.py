@@ -16,11 +16,12 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import and_, func, or_, select
 
-from petition import lifecycle, limits
+from appkit.database import within
+from petition import lifecycle
 
 from ..extensions import db
 from ..models import Case, Person
@@ -44,19 +45,13 @@ class Filters:
         where = []
         if self.show != "all":
             where.append(Case.status.in_(sorted(lifecycle.OPEN)))
-        if self.show == "overdue":
-            where.append(Case.due_on < today)
-        elif self.show == "due_soon":
-            where.append(Case.due_on.between(today, today + timedelta(days=limits.DUE_SOON_DAYS)))
+        if self.show in (lifecycle.OVERDUE, lifecycle.DUE_SOON):
+            where += within(Case.due_on, *lifecycle.due_between(self.show, today))
         if self.category:
             where.append(Case.category == self.category)
         if self.body:
             where.append(Case.body_name == self.body)
-        if self.registered_from:
-            where.append(Case.registered_on >= self.registered_from)
-        if self.registered_to:
-            where.append(Case.registered_on <= self.registered_to)
-        return where
+        return where + within(Case.registered_on, self.registered_from, self.registered_to)
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,6 @@ class Agenda:
     def later(self, day: date, days: int, step: str, case_id: str) -> None:
         self.steps[day + timedelta(days=days)].append((step, case_id))
 
-    def count(self, step: str) -> None:
-        self.summary.by_step[step] = self.summary.by_step.get(step, 0) + 1
-
     def run(self, day: date, *, by: str, now: datetime) -> None:
         """Every step due on or before `day` (steps due on a weekend happen the next working day)."""
         for due in sorted(d for d in self.steps if d <= day):
@@ -52,7 +49,7 @@ class Agenda:
                     getattr(self, f"_{step}")(case, by=by, now=now)
                 except transitions.IllegalTransition:
                     continue  # the case moved on another way meanwhile
-                self.count(step)
+                self.summary.count(step)
 
     # The window (kiosk/cases/states.py).
 
@@ -95,7 +92,7 @@ class Agenda:
             states.not_accept(case, by=by, now=now, reason=rng.choice(REASONS),
                               channel=rng.choice(CHANNELS))
             self.later(day, rng.randint(1, 10), "close", case.id)
-        self.count(f"decide_{choice}")
+        self.summary.count(f"decide_{choice}")
 
     def _extend(self, case: Case, *, by: str, now: datetime) -> None:
         states.extend(case, by=by, now=now, days=30, reason="案情复杂，需进一步调查")

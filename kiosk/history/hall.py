@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -42,13 +43,19 @@ STAFF_PASSWORD = "history-generated-staff"
 
 @dataclass
 class Summary:
+    """What a generation made (days, visits, the steps taken by name), the days it spans and
+    how long it took."""
+
     days: int = 0
     visits: int = 0
     repeat_visits: int = 0
-    seconds: float = 0.0
+    by_step: Counter[str] = field(default_factory=Counter)
     first_day: date | None = None
     last_day: date | None = None
-    by_step: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def count(self, step: str) -> None:
+        self.by_step[step] += 1
 
 
 def working_days(count: int, today: date) -> list[date]:
@@ -104,9 +111,6 @@ class Hall:
                 accounts.create_user(name, STAFF_PASSWORD, "receptionist")
         db.session.commit()
 
-    def count(self, step: str) -> None:
-        self.summary.by_step[step] = self.summary.by_step.get(step, 0) + 1
-
     def day(self, day: date, per_day: int, last: bool) -> None:
         rng = self.rng
         stop = _at(day, LAST_DAY_NOW) if last else _at(day, CLOSES, 60)
@@ -146,7 +150,7 @@ class Hall:
             body_name=rng.choice(self.bodies) if rng.random() < 0.85 else None, locale="zh_Hans_CN")
         key = secrets.token_urlsafe(16)
         register_visit(draft, kiosk_id=self.kiosk_id, idempotency_key=key, now=moment)
-        self.count("register")
+        self.summary.count("register")
         self.who[key] = person
         return key
 
@@ -156,13 +160,13 @@ class Hall:
         visit = queue.call_next(kiosk_id=self.kiosk_id, window=window + 1, by=by, now=now)
         if visit is None:
             return now
-        self.count("call")
+        self.summary.count("call")
         if rng.random() < 0.03:
             now += timedelta(minutes=2)
             queue.recall(visit.id, by=by, now=now)
         if rng.random() < 0.04:
             queue.no_show(visit.id, by=by, now=now + timedelta(minutes=3))
-            self.count("no_show")
+            self.summary.count("no_show")
             return now + timedelta(minutes=3)
         now += timedelta(minutes=1)
         if now >= stop:
@@ -177,7 +181,7 @@ class Hall:
                    if item.case is not None and item.case.id != visit.case_id]
         if earlier and rng.random() < 0.5:
             case = window_ops.link_case(visit, earlier[0].case.id, by=by, now=now)
-            self.count("repeat_link")
+            self.summary.count("repeat_link")
         else:
             case = visit.case
             self.agenda.decide_at_window(case, by=by, now=now)
@@ -185,7 +189,7 @@ class Hall:
         now += timedelta(minutes=rng.uniform(1, 4))
         if now < stop:
             queue.finish(visit.id, by=by, now=now)
-            self.count("finish")
+            self.summary.count("finish")
         return now
 
     def register(self, visit, by: str, now: datetime) -> None:
@@ -206,7 +210,7 @@ class Hall:
             materials=[{"name": rng.choice(MATERIALS), "count": rng.randint(1, 5)}
                        for _ in range(rng.choice((0, 0, 1, 2)))])
         window_ops.save_registration(visit, entry, by=by, now=now)
-        self.count("registration")
+        self.summary.count("registration")
 
 
 def generate(app: Flask, years: float = 1.0, per_day: int = 60, seed: int = 0,

@@ -24,10 +24,9 @@ UNFINISHED = (JobStatus.PENDING, JobStatus.PRINTING)
 #: Jobs that have an outcome: these may be printed again.
 FINISHED = (JobStatus.PRINTED, JobStatus.FAILED)
 
-#: What the print-jobs page says of each.
+#: What the print-jobs page says of each: an unfinished job is waiting, whichever step it is at.
 LABELS = {
-    JobStatus.PENDING: _l("Waiting for the printer"),
-    JobStatus.PRINTING: _l("Waiting for the printer"),
+    **dict.fromkeys(UNFINISHED, _l("Waiting for the printer")),
     JobStatus.PRINTED: _l("Printed"),
     JobStatus.FAILED: _l("Not printed"),
 }

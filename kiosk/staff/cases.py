@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from appkit.forms import posted_step
 from petition import lifecycle
 from petition.clock import local, local_date, utcnow
 from petition.lifecycle import STATUS_LABELS
@@ -84,12 +85,9 @@ def case(case_id: str):
 @role_required("receptionist")
 def decide(case_id: str, transition: str):
     case = _load(case_id)
-    if transition not in STEPS:
-        abort(404)
     forms = _forms()
-    form = forms[transition]
-    if not form.validate():
-        flash(_("Please correct the marked fields."), "error")
+    form = posted_step(forms, transition)
+    if form is None:
         return _render(case, forms, 422)
     step = getattr(states, transition)
     try:

@@ -3,7 +3,8 @@
 Every change of the office's facts of a case gets a row in `case_change`,
 numbered from one sequence. `changes_after` serves a kiosk's changes in
 (xid, seq) order, only from transactions older than every one still running
-(PostgreSQL), so no change can commit behind a cursor already handed out.
+in this database (PostgreSQL), so no change can commit behind a cursor already
+handed out.
 """
 
 from __future__ import annotations
@@ -48,12 +49,30 @@ def parse_cursor(raw: str | None) -> tuple[int, int]:
     return cursor
 
 
+# The oldest transaction still running that may write this database's case_change: of the
+# transactions running at this snapshot (its xip list), all but those known to belong to
+# another database of the cluster (transaction ids are cluster-wide, so a long write in any
+# other database would otherwise hold every kiosk's pull back). A transaction that cannot be
+# placed (its backend gone or not visible to this role, a prepared one) counts as ours. With
+# none running here, every transaction below the snapshot's xmax has finished.
+_STABLE_BOUND = text("""
+    WITH snapshot AS (SELECT pg_current_snapshot() AS taken),
+    running AS (SELECT xip::text::bigint AS xid FROM snapshot, pg_snapshot_xip(taken) AS xip)
+    SELECT coalesce(
+        (SELECT min(running.xid) FROM running WHERE NOT EXISTS (
+            SELECT 1 FROM pg_stat_activity AS elsewhere
+            WHERE elsewhere.backend_xid::text::bigint = running.xid % 4294967296
+              AND elsewhere.datname IS DISTINCT FROM current_database())),
+        (SELECT pg_snapshot_xmax(taken)::text::bigint FROM snapshot))
+""")
+
+
 def _stable_xid_bound() -> int | None:
-    """Transactions below this id have all finished (PostgreSQL); None where writers are serial."""
+    """Transactions below this id that write here have all finished (PostgreSQL); None where
+    writers are serial."""
     if db.engine.dialect.name != "postgresql":
         return None
-    return db.session.execute(
-        text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one()
+    return db.session.execute(_STABLE_BOUND).scalar_one()
 
 
 def changes_after(kiosk_id: str, cursor: str | None, limit: int, *, now: datetime) -> dict:

@@ -82,3 +82,32 @@ def test_changes_are_served_while_an_unrelated_transaction_is_idle(postgres_cent
             reader.exec_driver_sql("ROLLBACK")
         db.session.remove()
     assert [change["case_id"] for change in served["changes"]] == ["c1"]
+
+
+@pytest.mark.postgres
+def test_a_long_write_in_another_database_does_not_hold_the_feed_back(postgres_central):
+    """Transaction ids are cluster-wide; only this database's writers can commit a change here."""
+    import psycopg
+
+    from tests.support.postgres import temporary_database
+
+    key = register_kiosk(postgres_central, KIOSK)
+    push(postgres_central.test_client(), key, [accepted("c1", seq=1), accepted("c2", seq=2)], table="case")
+    with temporary_database("jiedai_elsewhere") as url, psycopg.connect(url.replace("+psycopg", "")) as other:
+        other.execute("CREATE TABLE held (n int)")  # a write: the transaction holds an id, open
+        with postgres_central.app_context():
+            step("c1", "reply", by="li", text="答复", now=NOW)
+            served = changes_after(KIOSK, None, 100, now=NOW)
+            # A writer of this database still holds it back, as the test above shows for threads.
+            with db.engine.connect() as here:
+                here.exec_driver_sql("BEGIN")
+                here.exec_driver_sql("SELECT pg_current_xact_id()")
+                step("c2", "reply", by="li", text="答复", now=NOW)
+                held = changes_after(KIOSK, served["cursor"], 100, now=NOW)
+                here.exec_driver_sql("ROLLBACK")
+            after = changes_after(KIOSK, served["cursor"], 100, now=NOW)
+            db.session.remove()
+        other.rollback()
+    assert [change["case_id"] for change in served["changes"]] == ["c1"]
+    assert held["changes"] == []
+    assert [change["case_id"] for change in after["changes"]] == ["c2"]

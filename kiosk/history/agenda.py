@@ -21,7 +21,7 @@ from sync import protocol
 from ..cases import states
 from ..extensions import db
 from ..models import Case
-from ..sync_agent.agent import _apply_office_change
+from ..sync_agent.agent import apply_office_change
 from .people import CHANNELS, REASONS
 
 DECISIONS = (("answer", 25), ("accept", 34), ("forward", 15), ("assign", 10), ("not_accept", 8),
@@ -109,7 +109,7 @@ class Agenda:
         change = {"case_id": case.id, "office_version": version, "office_updated_at": now,
                   **{name: getattr(case, name) for name in protocol.OFFICE_CASE_RULES
                      if name not in ("office_version", "office_updated_at")}, **facts}
-        _apply_office_change({name: protocol.encode_value(value) for name, value in change.items()})
+        apply_office_change({name: protocol.encode_value(value) for name, value in change.items()})
         db.session.expire(case)
 
     def _reply(self, case: Case, *, by: str, now: datetime) -> None:

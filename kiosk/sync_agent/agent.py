@@ -212,7 +212,7 @@ def pull(client: Client, *, limit: int = 500) -> int:
             raise SyncError("bad_answer", "the central office's change feed is malformed")
         for change in changes:
             try:
-                _apply_office_change(change)
+                apply_office_change(change)
             except protocol.ProtocolError as error:
                 db.session.rollback()
                 raise SyncError("bad_answer", f"the central office's change feed is malformed: "
@@ -224,8 +224,9 @@ def pull(client: Client, *, limit: int = 500) -> int:
             return pulled
 
 
-def _apply_office_change(change: dict) -> None:
-    """The office's facts of one case onto the kiosk's copy, and the case's stage again.
+def apply_office_change(change: dict) -> None:
+    """The office's facts of one case onto the kiosk's copy, and the case's stage again: the
+    one way they reach a kiosk's case (the pull, and the demo history's office).
 
     An older copy of the office's facts never overwrites a newer one; the
     case's `version` is not touched (these facts are not the kiosk's to send)

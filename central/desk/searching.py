@@ -7,8 +7,9 @@ else with at least two characters as part of a name. On PostgreSQL a name
 part is found through the GIN index of the names' two-character grams
 (migration 0008), then checked with LIKE; on SQLite (for trying out) LIKE
 scans. The whole search is one statement: the matched people and their
-cases stay in the database, and only the page of newest cases comes back. The full ID number and phone are matched, never shown: the results
-are the same masked list as the case list.
+cases stay in the database, and only the page of newest cases comes back.
+The full ID number and phone are matched, never shown: the results are the
+same masked list as the case list.
 """
 
 from __future__ import annotations

@@ -82,7 +82,8 @@ def _warm(url: str) -> float:
         relations = connection.execute(
             "SELECT c.oid::regclass::text FROM pg_class c WHERE c.relname = ANY(%(tables)s) "
             "UNION ALL SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class c "
-            "ON c.oid = i.indrelid WHERE c.relname = ANY(%(tables)s)", {"tables": list(WORKING_SET)}).fetchall()
+            "ON c.oid = i.indrelid WHERE c.relname = ANY(%(tables)s)",
+            {"tables": list(WORKING_SET)}).fetchall()
         for (relation,) in relations:
             connection.execute("SELECT pg_prewarm(%s::regclass, 'read')", (relation,))
     return time.perf_counter() - started

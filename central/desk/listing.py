@@ -183,7 +183,8 @@ def decorate(rows: list, today: date) -> list[Listed]:
     for row in rows:
         found = people.get(row.person_id)
         listed.append(Listed(row, halls.get(row.kiosk_id, row.kiosk_id), mask_name(found and found.name),
-                             found is not None and found.key in repeated, lifecycle.urgency(row.due_on, today)))
+                             found is not None and found.key in repeated,
+                             lifecycle.urgency(row.due_on, today)))
     return listed
 
 

@@ -120,9 +120,10 @@ class Hall:
             span = (CLOSES.hour - OPENS.hour) * 60 + CLOSES.minute - OPENS.minute - 30
             arrivals = sorted(_at(day, OPENS, rng.uniform(0, span)) for _ in range(per_day))
             arrivals = [moment for moment in arrivals if moment < stop]
-            visits = [self.arrive(moment) for moment in arrivals]
+            for moment in arrivals:
+                self.arrive(moment)
             free = [_at(day, OPENS)] * self.windows
-            for visit, arrived in zip(visits, arrivals):
+            for arrived in arrivals:
                 window = min(range(self.windows), key=free.__getitem__)
                 called = max(arrived + timedelta(minutes=rng.uniform(2, 20)), free[window])
                 if called >= stop:

@@ -31,7 +31,7 @@ from flask import Response, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from markupsafe import escape
-from sqlalchemy import Index, Integer, String, delete, func, select
+from sqlalchemy import Boolean, Index, Integer, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import passwords
@@ -76,6 +76,26 @@ def load_session_user(value: str, find: Callable[[str], Any]) -> Any:
 def end_sessions(user) -> None:
     """End every session of `user`, in every browser (the caller commits)."""
     user.session_token = new_session_token()
+
+
+class SignInUser:
+    """The columns and Flask-Login methods of a user who signs in with a name and a password
+    (`SignInLock.authenticate`); each app's model adds its table, `id`, role and the rest."""
+
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Part of every session cookie of this user (`session_id`): drawn anew at sign-out,
+    # disabling and a new password, which ends every session made before, in any browser.
+    session_token: Mapped[str] = mapped_column(String(64), nullable=False, default="",
+                                               server_default="")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return session_id(self.id, self.session_token)
 
 
 # --- failed sign-ins ----------------------------------------------------------------------

@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from appkit.signin import FailedSignIn, session_id
+from appkit.signin import FailedSignIn, SignInUser
 from sync import protocol
 
 from .extensions import db
@@ -191,29 +191,16 @@ class DeskSignInFailure(FailedSignIn, db.Model):
     at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
 
 
-class StaffUser(UserMixin, db.Model):
+class StaffUser(SignInUser, UserMixin, db.Model):
     """A member of the central office's staff who signs in to the case desk."""
 
     __tablename__ = "staff_user"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     display_name: Mapped[str] = mapped_column(String(100), nullable=False)
-    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
-    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     # central.roles.Role: viewer, handler or admin.
     role: Mapped[str] = mapped_column(String(16), nullable=False, server_default="handler")
-    # Part of every session cookie of this user (appkit.signin.SessionToken): drawn anew at
-    # sign-out, disabling and a new password, which ends every session made before.
-    session_token: Mapped[str] = mapped_column(String(64), nullable=False, default="", server_default="")
-
-    @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive users
-        return self.active
-
-    def get_id(self) -> str:
-        return session_id(self.id, self.session_token)
 
 
 class DeskAudit(db.Model):

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from appkit.signin import FailedSignIn, session_id
+from appkit.signin import FailedSignIn, SignInUser
 from petition.clock import utcnow
 
 from .columns import UTCDateTime, id_column
@@ -214,32 +214,18 @@ class Call(db.Model):
     by: Mapped[str | None] = mapped_column(String(64))
 
 
-class StaffUser(db.Model):
+class StaffUser(SignInUser, db.Model):
     """A member of staff who signs in to the console: receptionist, supervisor or admin."""
 
     __tablename__ = "staff_user"
 
     id: Mapped[str] = id_column()
-    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
     role: Mapped[str] = mapped_column(String(20), nullable=False)
-    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    # Part of every session cookie of this user (appkit.signin): drawn anew at sign-out,
-    # disabling and a new password, which ends every session made before, in any browser.
-    session_token: Mapped[str] = mapped_column(String(64), nullable=False, default="",
-                                               server_default="")
 
-    # Flask-Login's user interface.
+    # The rest of Flask-Login's user interface (SignInUser has is_active and get_id).
     is_authenticated = True
     is_anonymous = False
-
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    def get_id(self) -> str:
-        return session_id(self.id, self.session_token)
 
 
 class SignInFailure(FailedSignIn, db.Model):

@@ -11,16 +11,24 @@ visit that key already made.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import DBAPIError
 
 from petition import lifecycle, querycode
 from petition.clock import local_date
 from petition.vocabulary import SERVICES
+
+from appkit.database import RowInsert
 
 from ..extensions import db
 from ..ids import new_id
@@ -54,7 +62,8 @@ _NEXT_SEQ = text(
     "ON CONFLICT (kiosk_id, service, service_day) DO UPDATE SET last_seq = last_seq + 1 "
     "RETURNING last_seq"
 )
-_INSERTS = tuple(insert(model.__table__) for model in (Person, Case, Visit, PrintJob))
+# The same for the DB-API cursor of _write_batch: its parameters are kiosk_id, service, day.
+_NEXT_SEQ_SQLITE = str(_NEXT_SEQ.compile(dialect=sqlite.dialect()))
 
 
 def find_by_key(idempotency_key: str) -> Visit | None:
@@ -83,8 +92,9 @@ def register(draft: VisitDraft, *, kiosk_id: str, idempotency_key: str,
     """`register_visit` without loading the visit back: what the touch screen's confirm needs.
 
     Returns once the registration is committed (with the taps that came at the same moment:
-    writer.py). Core inserts of rows built here: the ORM's unit of work (identity map,
-    cascades, the reload after commit) cost more than the rest of a confirm.
+    writer.py). The rows are built here and inserted as they are (`_write_batch`): the ORM's
+    unit of work (identity map, cascades, the reload after commit) cost more than the rest
+    of a confirm.
     """
     service = SERVICES[draft.service]
     day = local_date(now)
@@ -117,44 +127,80 @@ class _Rows:
     job: dict
 
 
-_VISIT = Visit.__table__.c
-_MADE = select(_VISIT.idempotency_key, _VISIT.id).where(
-    _VISIT.idempotency_key.in_(bindparam("keys", expanding=True)))
-
-
 def _write_batch(batch: list[_Rows]) -> list[Registered]:
     """Write the taps in one transaction and commit, or roll back (numbers too) and raise.
 
     The ticket number is each tap's first write, taken under the write lock that BEGIN
     IMMEDIATE holds: numbers are distinct and gapless. A key that made a visit before, or
     earlier in this batch (a double tap), gets that visit and writes nothing.
+
+    The statements go straight to a DB-API connection (sqlite3), prepared once: through
+    SQLAlchemy's execution the seven statements of a tap cost more CPU than SQLite's own work.
     """
-    connection = db.session.connection()
-    try:
-        raw = connection.connection.dbapi_connection
-        if connection.dialect.name == "sqlite" and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        made = dict(connection.execute(
-            _MADE, {"keys": [rows.visit["idempotency_key"] for rows in batch]}).all())
+    with _transaction() as (dbapi_connection, dialect):
+        cursor = dbapi_connection.cursor()
+        keys = [rows.visit["idempotency_key"] for rows in batch]
+        cursor.execute(_MADE.format(", ".join("?" * len(keys))), keys)
+        made = dict(cursor.fetchall())
         results = []
         for rows in batch:
             visit, key = rows.visit, rows.visit["idempotency_key"]
             if key in made:
                 results.append(Registered(made[key], None))
                 continue
-            seq = connection.execute(_NEXT_SEQ, {
-                "kiosk_id": visit["kiosk_id"], "service": visit["service"],
-                "day": visit["service_day"]}).scalar_one()
+            cursor.execute(_NEXT_SEQ_SQLITE, (visit["kiosk_id"], visit["service"],
+                                              visit["service_day"].isoformat()))
+            seq = cursor.fetchone()[0]
             visit.update(ticket_seq=seq, ticket_number=f"{rows.prefix}{seq:03d}")
-            for statement, row in zip(_INSERTS, (rows.person, rows.case, visit, rows.job)):
-                connection.execute(statement, row)
+            for insert_row, row in zip(_row_inserts(dialect), (rows.person, rows.case, visit, rows.job)):
+                cursor.execute(*insert_row(row))
             made[key] = visit["id"]
             results.append(Registered(visit["id"], rows.job["id"]))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return results
+
+
+@contextmanager
+def _transaction() -> Iterator[tuple[Any, Any]]:
+    """(DB-API connection, dialect) in a transaction holding the write lock; committed at the
+    end of the block, or rolled back, its error raised as SQLAlchemy raises it (the app's
+    handlers, such as a full disk's, know those).
+
+    When the caller's session holds work of its own, the taps are written in its transaction
+    and commit with it; otherwise on a connection of their own from the pool, without the
+    session's bookkeeping.
+    """
+    session = db.session()  # this thread's Session itself
+    if session.in_transaction() or session.new or session.dirty or session.deleted:
+        connection = session.connection()
+        dbapi_connection, dialect = connection.connection.dbapi_connection, connection.dialect
+        commit, rollback, release = session.commit, session.rollback, None
+    else:
+        engine = db.engine
+        dbapi_connection, dialect = engine.raw_connection(), engine.dialect
+        commit, rollback, release = dbapi_connection.commit, dbapi_connection.rollback, dbapi_connection.close
+    try:
+        if not dbapi_connection.in_transaction:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+        yield dbapi_connection, dialect
+        commit()
+    except BaseException as error:
+        rollback()
+        dbapi = dialect.loaded_dbapi
+        if isinstance(error, dbapi.Error):
+            raise DBAPIError.instance(None, None, error, dbapi.Error) from error
+        raise
+    finally:
+        if release is not None:
+            release()  # back to the pool
+
+
+_MADE = "SELECT idempotency_key, id FROM visit WHERE idempotency_key IN ({})"
+
+
+@functools.lru_cache(maxsize=16)
+def _row_inserts(dialect) -> tuple[RowInsert, ...]:
+    """The inserts of a registration's person, case, visit and print job, for one engine."""
+    return tuple(RowInsert(model.__table__, dialect) for model in (Person, Case, Visit, PrintJob))
 
 
 def waiting_ahead(visit: Visit) -> int:

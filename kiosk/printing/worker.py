@@ -16,6 +16,7 @@ import threading
 from flask import Flask
 
 from ..extensions import db
+from ..visits.writer import after_taps
 from . import operations
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class PrintWorker:
             job_id = self.jobs.get()
             if job_id is None:
                 return
+            after_taps(self.app)  # the taps of a burst first: its tickets print just after
             with self.app.app_context():
                 try:
                     operations.run_job(job_id)

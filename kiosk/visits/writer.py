@@ -18,11 +18,18 @@ The print worker's status updates take the same lock (`exclusive`): a tap
 that comes while one is being written waits on this lock, which wakes it the
 moment the write ends, instead of in SQLite's busy handler, which polls with
 sleeps of up to 100 ms.
+
+Taps come first. A status update waits until no tap is queued or being
+written, and the print worker starts a job only once no tap has been written
+for `QUIET_SECONDS` (`after_taps`); either waits `YIELD_SECONDS` at the most.
+So a burst of taps is not held up by the tickets of the taps before it,
+their fsyncs and their rendering, which costs more CPU than a tap.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +38,8 @@ from flask import Flask
 
 EXTENSION = "jiedai.registration_writer"
 LOCK = "jiedai.write_lock"
+YIELD_SECONDS = 2.0  # the longest another write waits for the taps
+QUIET_SECONDS = 0.03  # no tap written for this long: the burst is over
 
 
 @dataclass
@@ -53,6 +62,9 @@ class Writer:
         self._lock = threading.Lock()
         self._queue: list[Pending] = []
         self._writing = False
+        self.idle = threading.Event()  # set while no tap is queued or being written
+        self.idle.set()
+        self.last_written = 0.0  # time.monotonic() when the last batch ended
         self.database = database or threading.Lock()  # held while writing (see `exclusive`)
 
     def write(self, work):
@@ -61,6 +73,7 @@ class Writer:
             self._queue.append(pending)
             if not self._writing:
                 self._writing = pending.lead = True
+                self.idle.clear()
         while True:
             if pending.lead:
                 self._write_queued()
@@ -86,6 +99,18 @@ class Writer:
                     following.done.set()
                 else:
                     self._writing = False
+                    self.last_written = time.monotonic()
+                    self.idle.set()
+
+    def wait_for_quiet(self, quiet: float, longest: float) -> None:
+        """Return once no tap is queued or being written and none was for `quiet` seconds,
+        or after `longest` seconds."""
+        deadline = time.monotonic() + longest
+        while (left := deadline - time.monotonic()) > 0 and self.idle.wait(left):
+            since = time.monotonic() - self.last_written
+            if since >= quiet:
+                return
+            time.sleep(min(quiet - since, left))
 
     def _write(self, batch: list[Pending]) -> None:
         try:
@@ -122,9 +147,21 @@ def _lock(app: Flask) -> threading.Lock:
     return found if found is not None else app.extensions.setdefault(LOCK, threading.Lock())
 
 
+def after_taps(app: Flask) -> None:
+    """Wait for a burst of taps to be written (see the module's docstring): for work that can
+    wait a moment, such as printing the tickets of the taps before."""
+    taps = app.extensions.get(EXTENSION)
+    if taps is not None:
+        taps.wait_for_quiet(QUIET_SECONDS, YIELD_SECONDS)
+
+
 @contextmanager
 def exclusive(app: Flask) -> Iterator[None]:
     """Hold this app's write lock: for another short write of this process (a print job's
-    status), so registrations queue for it here rather than in SQLite's busy handler."""
+    status), so registrations queue for it here rather than in SQLite's busy handler. It is
+    taken once no tap is queued or being written, or after `YIELD_SECONDS` at the most."""
+    taps = app.extensions.get(EXTENSION)
+    if taps is not None:
+        taps.idle.wait(YIELD_SECONDS)
     with _lock(app):
         yield

@@ -10,6 +10,7 @@ and KIOSK_* (or CENTRAL_*) environment variables; see the README.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import sys
@@ -50,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     start = getattr(module, "start_background_work", None)
     if start is not None:
         start(app)
+    # What start-up built (modules, the app, its templates' code) lives as long as the
+    # process: out of the collector's way, so a full collection, which stops every request
+    # while it runs, walks only what the requests made (start-up's 110,000 objects took
+    # 70 ms a collection on the benchmark machine).
+    gc.freeze()
     port = args.port or default_port
     logging.getLogger("jiedai").info("serving %s on http://%s:%d", args.app, args.host, port)
     serve(app, host=args.host, port=port, threads=args.threads, ident="jiedai")

@@ -12,6 +12,7 @@ and then 我. Each candidate says how many typed letters it uses up.
 from __future__ import annotations
 
 import bisect
+import gc
 import heapq
 import re
 import threading
@@ -39,12 +40,14 @@ class Candidate:
 
 class Dictionary:
     def __init__(self, path: Path):
-        self.words: dict[str, list[tuple[str, int]]] = {}
+        # Tuples, not lists: once the collector has seen them it stops tracking them, so the
+        # dictionary's 100,000 entries do not lengthen every full collection of the server.
+        self.words: dict[str, tuple[tuple[str, int], ...]] = {}
         with path.open(encoding="utf-8") as handle:
             for line in handle:
                 key, _, rest = line.rstrip("\n").partition("\t")
-                self.words[key] = [(w, int(f)) for w, _, f in
-                                   (item.rpartition(":") for item in rest.split(" "))]
+                self.words[key] = tuple((w, int(f)) for w, _, f in
+                                        (item.rpartition(":") for item in rest.split(" ")))
         self.keys = sorted(self.words)
         self._cache = lru_cache(maxsize=4096)(self._candidates)
 
@@ -109,8 +112,12 @@ def page(q: str | None, number: int, path: Path = OUTPUT) -> dict:
 
 
 def preload(logger) -> None:
-    """Load the dictionary before the first key (at server start), so no visitor waits for it."""
+    """Load the dictionary before the first key (at server start), so no visitor waits for it.
+
+    It stays for the life of the process: frozen out of the garbage collector's way (as
+    run.py does with the rest of start-up), so full collections do not walk it."""
     try:
         dictionary()
     except DictionaryMissing as error:
         logger.error("%s", error)
+    gc.freeze()

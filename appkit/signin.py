@@ -237,8 +237,8 @@ def idle_signed_out(key: str, minutes: int, now: datetime, *, passive: bool = Fa
     `key` names the session entry of the last activity; a `passive` request
     (a page polling by itself) neither counts as activity nor keeps anyone in.
     """
-    if not current_user.is_authenticated:
-        return False
+    if "_user_id" not in session or not current_user.is_authenticated:
+        return False  # Flask-Login keeps the signed-in user under "_user_id": none, no lookup
     seen = session.get(key)
     if not isinstance(seen, (int, float)) or now.timestamp() - seen > minutes * 60:
         logout_user()

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 from flask.sessions import SecureCookieSessionInterface
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select, text
 
+from appkit.database import RowInsert
 from kiosk.extensions import db
 from kiosk.models import Case, Person, PrintJob, TicketCounter, Visit
 from kiosk.printing.operations import paper, ticket_receipt
@@ -34,22 +35,33 @@ MORNING = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 @contextmanager
 def statements(app):
-    """Every SQL statement this thread runs on the app's engine inside the block (the print
-    worker's own, in its thread, are not the request's)."""
+    """Every SQL statement SQLite runs for this thread on the app's engine inside the block,
+    through SQLAlchemy or the DB-API alike (the print worker's own, in its thread, are not the
+    request's). SQLite reports a statement again for each statement of a trigger it fires:
+    those repeats are not listed."""
     seen: list[str] = []
     me = threading.get_ident()
 
-    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
-        if threading.get_ident() == me:
-            seen.append(" ".join(statement.split()))
+    def record(statement):
+        statement = " ".join(statement.split())
+        if threading.get_ident() == me and (not seen or seen[-1] != statement):
+            seen.append(statement)
+
+    def traced(dbapi_connection, _record, _proxy):
+        dbapi_connection.set_trace_callback(record)
+
+    def untraced(dbapi_connection, _record):
+        dbapi_connection.set_trace_callback(None)
 
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "checkout", traced)
+    event.listen(engine, "checkin", untraced)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        event.remove(engine, "checkout", traced)
+        event.remove(engine, "checkin", untraced)
 
 
 def confirm_form(client, **walk) -> dict:
@@ -76,15 +88,15 @@ def print_worker(app):
     worker(app).stop()
 
 
-def test_one_confirm_takes_the_number_and_writes_four_rows_in_seven_statements(app, client, print_worker):
+def test_one_confirm_takes_the_number_and_writes_four_rows_in_seven_statements_and_a_commit(app, client, print_worker):
     form = confirm_form(client)
     with statements(app) as seen:
         response = client.post("/confirm", data=form)
     assert response.status_code == 302 and response.headers["Location"].endswith("/ticket")
     assert [s.split(" (")[0] for s in seen] == [
-        "BEGIN IMMEDIATE", "SELECT visit.idempotency_key, visit.id FROM visit WHERE visit.idempotency_key IN",
+        "BEGIN IMMEDIATE", "SELECT idempotency_key, id FROM visit WHERE idempotency_key IN",
         "INSERT INTO ticket_counter", "INSERT INTO person", 'INSERT INTO "case"',
-        "INSERT INTO visit", "INSERT INTO print_job"], seen
+        "INSERT INTO visit", "INSERT INTO print_job", "COMMIT"], seen
     assert "A001" in client.get("/ticket").get_data(as_text=True)
 
 
@@ -198,6 +210,47 @@ def test_taps_that_queue_while_one_commits_share_the_next_commit():
     assert [len(batch) for batch in batches] == [1, 15]  # two commits (two fsyncs), not sixteen
 
 
+def test_a_print_jobs_status_and_its_printing_wait_for_the_taps_being_written():
+    """Taps come first: the print worker's status commit waits for the batch being written,
+    and a new job starts only once no tap was written for QUIET_SECONDS."""
+    from flask import Flask
+
+    from kiosk.visits.writer import QUIET_SECONDS, after_taps, exclusive
+
+    app, release, events = Flask(__name__), threading.Event(), []
+
+    def held(works):
+        release.wait(10)
+        events.append("tap written")
+        return works
+
+    line = app.extensions[EXTENSION] = Writer(held)
+    tap = threading.Thread(target=line.write, args=(1,))
+    tap.start()
+    while line.idle.is_set():
+        time.sleep(0.001)
+
+    def status_commit():
+        with exclusive(app):
+            events.append("status committed")
+
+    status = threading.Thread(target=status_commit)
+    status.start()
+    time.sleep(0.05)
+    assert events == []  # the status waits while the tap is written
+    release.set()
+    tap.join(10), status.join(10)
+    assert events == ["tap written", "status committed"]
+
+    started = time.monotonic()
+    after_taps(app)  # a job right after the tap waits out the quiet moment
+    assert time.monotonic() - line.last_written >= QUIET_SECONDS
+    assert time.monotonic() - started < 1
+    started = time.monotonic()
+    after_taps(Flask(__name__))  # no taps at all: no wait
+    assert time.monotonic() - started < QUIET_SECONDS
+
+
 def test_one_taps_fault_fails_that_tap_alone():
     def write_batch(works):
         if 7 in works:
@@ -249,3 +302,42 @@ def test_a_double_tap_inside_one_batch_makes_one_visit_and_numbers_stay_gapless(
         assert sorted(db.session.scalars(select(Visit.ticket_number))) == ["A001", "A002"]
         assert db.session.scalar(select(func.count()).select_from(PrintJob)) == 2
 
+
+
+@pytest.mark.parametrize("model", [Person, Case, Visit, PrintJob], ids=lambda m: m.__tablename__)
+def test_a_row_written_through_the_db_api_is_stored_as_a_core_insert_stores_it(app, model):
+    """RowInsert, which registration writes with, against SQLAlchemy's own insert: the same
+    values give the same stored row, defaults, dates and UTC datetimes included."""
+    with app.app_context():
+        person, case, visit = "p" * 36, "c" * 36, "v" * 36
+        given = {
+            "person": {"kiosk_id": "k1", "id_number": "370102198001011237", "phone": "13812345678"},
+            "case": {"kiosk_id": "k1", "person_id": person, "category": "appeal",
+                     "registered_on": local(MORNING).date(), "due_on": local(MORNING).date()},
+            "visit": {"kiosk_id": "k1", "service": "individual",
+                      "service_day": local(MORNING).date(), "ticket_seq": 1, "ticket_number": "A001",
+                      "person_id": person, "case_id": case, "called_at": MORNING},
+            "print_job": {"visit_id": visit},
+        }[model.__tablename__]
+        row = {**given, "created_at": MORNING, "updated_at": MORNING}
+        connection = db.session.connection()
+        connection.exec_driver_sql("PRAGMA foreign_keys = OFF")  # the rows referred to are not made
+        db_api = connection.connection.dbapi_connection
+        core_id, raw_id = "core", "raw"
+        connection.execute(insert(model.__table__), {**row, "id": core_id, **_unique(model, 1)})
+        db_api.execute(*RowInsert(model.__table__, connection.dialect)(
+            {**row, "id": raw_id, **_unique(model, 2)}))
+        stored = {row_id: connection.execute(
+            text(f'SELECT * FROM "{model.__tablename__}" WHERE id = :id'), {"id": row_id}
+        ).mappings().one() for row_id in (core_id, raw_id)}
+        db.session.rollback()
+    differing = {key for key in stored[core_id] if stored[core_id][key] != stored[raw_id][key]}
+    assert differing == {"id", "sync_seq", *_unique(model, 1)} & set(stored[core_id]), differing
+
+
+def _unique(model, n: int) -> dict:
+    """Values that must differ between two rows of the table."""
+    if model is Visit:
+        return {"query_code": f"{n:010d}", "idempotency_key": f"key-{n}", "ticket_seq": n,
+                "ticket_number": f"A00{n}"}
+    return {}

@@ -88,7 +88,8 @@ def print_worker(app):
     worker(app).stop()
 
 
-def test_one_confirm_takes_the_number_and_writes_four_rows_in_seven_statements_and_a_commit(app, client, print_worker):
+def test_one_confirm_takes_the_number_and_writes_four_rows_in_seven_statements_and_commits(
+        app, client, print_worker):
     form = confirm_form(client)
     with statements(app) as seen:
         response = client.post("/confirm", data=form)

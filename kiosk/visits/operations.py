@@ -24,11 +24,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 
+from appkit.database import RowInsert
 from petition import lifecycle, querycode
 from petition.clock import local_date
 from petition.vocabulary import SERVICES
-
-from appkit.database import RowInsert
 
 from ..extensions import db
 from ..ids import new_id

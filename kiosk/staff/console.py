@@ -62,6 +62,8 @@ def queue_context(now: datetime) -> dict:
         "windows": range(1, current_app.config["KIOSK_WINDOWS"] + 1),
         "mine": queue.at_window(kiosk_id=kiosk_id(), window=my_window(), now=now),
         "waiting_minutes": waiting_minutes, "mask_name": mask_name, "local": local,
+        # Translated once for every waiting row (the template's _() would look it up per row).
+        "minutes_format": _("%(m)d min"),
         "action": ActionForm(), "transfer": TransferForm(),
         "unprinted": printing.unprinted_tickets(kiosk_id=kiosk_id(), now=now),
     }

@@ -1,12 +1,13 @@
 """Candidates for what a visitor typed in pinyin, ranked by frequency, in pages.
 
 The dictionary (`data/pinyin.tsv`, see `build`) is read once per process:
-a dict from toneless key to its words, highest frequency first, and the
-sorted keys for prefix search. For typed letters `q` the candidates are, in
-order: words whose key is exactly `q`; words whose key starts with `q`
-(北京 while typing "beij"), by frequency; then, when `q` runs on past any
-one word, the words of its longest leading key, so "woxiang" offers 我想
-and then 我. Each candidate says how many typed letters it uses up.
+a dict from toneless key to its words, highest frequency first (parsed when
+first asked for), and the sorted keys for prefix search. For typed letters
+`q` the candidates are, in order: words whose key is exactly `q`; words
+whose key starts with `q` (北京 while typing "beij"), by frequency; then,
+when `q` runs on past any one word, the words of its longest leading key, so
+"woxiang" offers 我想 and then 我. Each candidate says how many typed
+letters it uses up.
 """
 
 from __future__ import annotations
@@ -40,23 +41,33 @@ class Candidate:
 
 class Dictionary:
     def __init__(self, path: Path):
-        # Tuples, not lists: once the collector has seen them it stops tracking them, so the
-        # dictionary's 100,000 entries do not lengthen every full collection of the server.
-        self.words: dict[str, tuple[tuple[str, int], ...]] = {}
+        # Each key's words stay the file's text until a lookup needs them (`words`): loading
+        # is one pass over the lines, a fraction of parsing every word, so the server that
+        # loads it in the background barely slows the requests it serves meanwhile; and a
+        # dict of strings gives the garbage collector nothing to walk.
+        self._entries: dict[str, str] = {}
         with path.open(encoding="utf-8") as handle:
             for line in handle:
                 key, _, rest = line.rstrip("\n").partition("\t")
-                self.words[key] = tuple((w, int(f)) for w, _, f in
-                                        (item.rpartition(":") for item in rest.split(" ")))
-        self.keys = sorted(self.words)
+                self._entries[key] = rest
+        self.keys = sorted(self._entries)
+        self.words = lru_cache(maxsize=1 << 16)(self._words)
         self._cache = lru_cache(maxsize=4096)(self._candidates)
+
+    def _words(self, key: str) -> tuple[tuple[str, int], ...]:
+        """The words of `key` with their frequencies, most frequent first; () if none."""
+        rest = self._entries.get(key)
+        if rest is None:
+            return ()
+        return tuple((word, int(freq)) for word, _, freq in
+                     (item.rpartition(":") for item in rest.split(" ")))
 
     def _prefixed(self, q: str, limit: int) -> list[str]:
         """The most frequent words of keys that start with q and are longer than q."""
         start = bisect.bisect_right(self.keys, q)
         end = bisect.bisect_left(self.keys, q + "{")  # '{' sorts after 'z'
         ranked = heapq.nlargest(limit, (
-            (freq, word) for key in self.keys[start:end] for word, freq in self.words[key][:limit]))
+            (freq, word) for key in self.keys[start:end] for word, freq in self.words(key)[:limit]))
         return [word for _, word in ranked]
 
     def _candidates(self, q: str) -> tuple[Candidate, ...]:
@@ -69,11 +80,11 @@ class Dictionary:
                     seen.add(word)
                     found.append(Candidate(word, consumed))
 
-        add((w for w, _ in self.words.get(q, ())), len(q))
+        add((w for w, _ in self.words(q)), len(q))
         add(self._prefixed(q, MAX_CANDIDATES), len(q))
         for length in range(len(q) - 1, 0, -1):
-            if q[:length] in self.words:
-                add((w for w, _ in self.words[q[:length]]), length)
+            if q[:length] in self._entries:
+                add((w for w, _ in self.words(q[:length])), length)
                 if len(found) >= PAGE_SIZE * 2:
                     break
         return tuple(found)
@@ -114,8 +125,8 @@ def page(q: str | None, number: int, path: Path = OUTPUT) -> dict:
 def preload(logger) -> None:
     """Load the dictionary before the first key (at server start), so no visitor waits for it.
 
-    It stays for the life of the process: frozen out of the garbage collector's way (as
-    run.py does with the rest of start-up), so full collections do not walk it."""
+    It stays for the life of the process: frozen out of the garbage collector's way, as
+    run.py does with the rest of start-up."""
     try:
         dictionary()
     except DictionaryMissing as error:

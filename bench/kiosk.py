@@ -78,7 +78,7 @@ def registration_latency(port: int, clients: int, seq_base: int) -> list[float]:
 def settle(port: int) -> None:
     """Let the server finish starting before latency is timed: one key typed on the keyboard
     loads its dictionary, which a fresh server otherwise parses in the background a few
-    seconds after its start, in the middle of the taps (a quarter second of CPU)."""
+    seconds after its start, in the middle of the taps."""
     import urllib.request
 
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/ime/candidates?q=a", timeout=30) as answer:

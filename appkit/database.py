@@ -82,6 +82,8 @@ class RowInsert:
 
 
 def _default(default: Any):
+    if default.is_sequence or default.is_clause_element:
+        raise ValueError(f"RowInsert cannot evaluate the SQL default of {default.column}: give it a value")
     if default.is_callable:
         return lambda: default.arg(None)
     return lambda: default.arg

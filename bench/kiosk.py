@@ -2,8 +2,7 @@
 
 - registration latency: POST /confirm (确认并取号) against `python run.py` in a
   subprocess over real HTTP, with 1 and 16 concurrent clients, each with its
-  own session walked to the review screen first; p50 and p95 in ms, once the
-  server has finished starting (`settle`).
+  own session walked to the review screen first; p50 and p95 in ms.
 - registration CPU: time.process_time of one POST /confirm in-process (the
   Flask test client: the whole request with its session, CSRF check and form
   post, the commit and the job queued), the median over many. The print
@@ -73,16 +72,6 @@ def registration_latency(port: int, clients: int, seq_base: int) -> list[float]:
     if errors:
         raise errors[0]
     return latencies
-
-
-def settle(port: int) -> None:
-    """Let the server finish starting before latency is timed: one key typed on the keyboard
-    loads its dictionary, which a fresh server otherwise parses in the background a few
-    seconds after its start, in the middle of the taps."""
-    import urllib.request
-
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/ime/candidates?q=a", timeout=30) as answer:
-        answer.read()
 
 
 def registration_cpu_ms(instance: Path) -> float:
@@ -211,7 +200,6 @@ def figures() -> dict:
             server.kill()
         server.start()
         try:
-            settle(server.port)
             c1 = registration_latency(server.port, 1, 0)
             c16 = registration_latency(server.port, 16, 100)
             page_kb, outside = page_weights(f"http://127.0.0.1:{server.port}")

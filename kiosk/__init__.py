@@ -99,11 +99,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def start_background_work(app: Flask) -> None:
     """What a serving kiosk runs beside its requests: the print worker (which
-    also prints the jobs a restart left unfinished), the keyboard's dictionary
-    loaded ahead of the first key, and, when sync is configured, the nightly
-    sync with the central office."""
-    import threading
-
+    also prints the jobs a restart left unfinished) and, when sync is
+    configured, the nightly sync with the central office. The keyboard's
+    dictionary is loaded here too (under 0.1 s), ahead of the first key."""
     from .ime.lookup import preload
     from .maintenance import hold_server_lock
     from .printing.worker import worker
@@ -111,9 +109,6 @@ def start_background_work(app: Flask) -> None:
 
     hold_server_lock(app)  # a restore waits for the server to stop, and the server for it
     worker(app).start()
-    # A moment after start, so parsing it does not delay the first requests (cold start).
-    timer = threading.Timer(3.0, preload, args=(app.logger,))
-    timer.daemon = True
-    timer.start()
+    preload(app.logger)
     background(app).start_nightly()
 

@@ -19,7 +19,8 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "sqlite":
-        return
+        # Its triggers, WAL durability, backups and registration's writes are SQLite's.
+        raise RuntimeError(f"KIOSK_DATABASE_URL must name an SQLite database, not {engine.url.drivername}")
     busy_ms = int(app.config["KIOSK_SQLITE_BUSY_TIMEOUT_MS"])
 
     @event.listens_for(engine, "connect")

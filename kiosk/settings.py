@@ -23,7 +23,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INSTANCE_PATH", "", str,
             "Folder for the database, secret key and print previews; empty means instance/ in the checkout."),
     Setting("DATABASE_URL", "", str,
-            "SQLAlchemy URL of the kiosk database; empty means SQLite at instance/kiosk.sqlite3."),
+            "SQLAlchemy URL of the kiosk's SQLite database (sqlite:///…); empty means instance/kiosk.sqlite3."),
     Setting("SQLITE_BUSY_TIMEOUT_MS", 5000, int,
             "How long a SQLite connection waits for the write lock before giving up."),
     Setting("WAITING_AREA", "", str,

@@ -13,7 +13,6 @@ letters it uses up.
 from __future__ import annotations
 
 import bisect
-import gc
 import heapq
 import re
 import threading
@@ -51,7 +50,7 @@ class Dictionary:
                 key, _, rest = line.rstrip("\n").partition("\t")
                 self._entries[key] = rest
         self.keys = sorted(self._entries)
-        self.words = lru_cache(maxsize=1 << 16)(self._words)
+        self.words = lru_cache(maxsize=None)(self._words)  # at most every key, as parsed
         self._cache = lru_cache(maxsize=4096)(self._candidates)
 
     def _words(self, key: str) -> tuple[tuple[str, int], ...]:
@@ -123,12 +122,8 @@ def page(q: str | None, number: int, path: Path = OUTPUT) -> dict:
 
 
 def preload(logger) -> None:
-    """Load the dictionary before the first key (at server start), so no visitor waits for it.
-
-    It stays for the life of the process: frozen out of the garbage collector's way, as
-    run.py does with the rest of start-up."""
+    """Load the dictionary before the first key (at server start), so no visitor waits for it."""
     try:
         dictionary()
     except DictionaryMissing as error:
         logger.error("%s", error)
-    gc.freeze()

@@ -12,6 +12,7 @@ visit that key already made.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ class VisitDraft:
     request: str | None = None
     locale: str | None = None
 
+
+log = logging.getLogger(__name__)
 
 _NEXT_SEQ = text(
     "INSERT INTO ticket_counter (kiosk_id, service, service_day, last_seq) "
@@ -183,7 +186,10 @@ def _transaction() -> Iterator[tuple[Any, Any]]:
         yield dbapi_connection, dialect
         commit()
     except BaseException as error:
-        rollback()
+        try:
+            rollback()
+        except Exception:  # noqa: BLE001 - the first error is the one to raise
+            log.exception("rolling back a failed registration failed too")
         dbapi = dialect.loaded_dbapi
         if isinstance(error, dbapi.Error):
             raise DBAPIError.instance(None, None, error, dbapi.Error) from error

@@ -114,6 +114,34 @@ def test_a_second_tap_reads_the_visit_and_writes_nothing(app, client, print_work
         assert db.session.scalars(select(TicketCounter.last_seq)).one() == 1
 
 
+def test_a_confirm_leaves_the_session_cookie_as_it_was_and_the_ticket_screen_shows_its_visit(
+        app, client, print_worker):
+    form = confirm_form(client)
+    cookie = client.get_cookie("session").value
+    response = client.post("/confirm", data=form)
+    assert "Set-Cookie" not in response.headers  # nothing re-signed on the hot path
+    assert client.get_cookie("session").value == cookie
+    ticket = client.get("/ticket").get_data(as_text=True)
+    assert "A001" in ticket
+    assert client.get("/review").headers["Location"].endswith("/")  # the draft is gone
+
+
+def test_the_previous_visitors_review_page_tapped_again_never_shows_their_ticket_to_the_next(
+        app, client, print_worker):
+    first = confirm_form(client)
+    client.post("/confirm", data=first)
+    token = confirm_form(client, id_number=valid_id_number(seq=8))["csrf_token"]  # the next visitor
+    # The first visitor's key posted in the next visitor's session (their old page's token
+    # was cleared with their session at the next 开始).
+    again = client.post("/confirm", data={**first, "csrf_token": token})
+    assert again.headers["Location"].endswith("/ticket")
+    page = client.get("/ticket")
+    assert page.status_code == 302 and "A001" not in page.get_data(as_text=True)
+    assert client.get("/review").status_code == 200  # the next visitor's entries are kept
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Visit)) == 1
+
+
 def test_the_rows_are_those_the_visitor_entered_with_the_case_due_for_a_decision(app, client, print_worker):
     client.post("/confirm", data=confirm_form(client, service="group", name="李四", group=(6, 2)))
     with app.app_context():

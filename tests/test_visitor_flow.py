@@ -172,7 +172,7 @@ def test_what_the_visitor_typed_never_travels_in_the_cookie(app, client):
     cookie = client.get_cookie("session")
     assert cookie is not None
     data = app.session_interface.get_signing_serializer(app).loads(cookie.value)
-    assert set(data) <= {"csrf_token", "draft_id", "locale", "ticket", "progress_tries", "card_error",
+    assert set(data) <= {"csrf_token", "draft_id", "visit_key", "locale", "progress_tries", "card_error",
                          "_fresh"}  # Flask-Login marks every session
     raw = repr(data)
     for private in (valid_id_number(seq=555), "13912340000", "钱多多"):

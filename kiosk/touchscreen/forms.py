@@ -90,4 +90,9 @@ class MatterForm(Form):
 
 
 class ConfirmForm(Form):
-    key = HiddenField(validators=[InputRequired(), Length(min=16, max=64)])
+    """The review screen's 确认并取号: the visit's idempotency key (the confirm view reads it
+    from the request without binding this form: the hot path of every registration)."""
+
+    KEY_LENGTH = (16, 64)
+
+    key = HiddenField(validators=[InputRequired(), Length(min=KEY_LENGTH[0], max=KEY_LENGTH[1])])

@@ -21,7 +21,7 @@ from petition.clock import utcnow
 from petition.vocabulary import CATEGORIES, SERVICES
 from printer.render import to_html
 
-from ..extensions import csrf, db
+from ..extensions import csrf
 from ..i18n import LOCALES
 from ..models import Visit
 from ..printing.operations import latest_ticket_job, ticket_receipt
@@ -94,7 +94,10 @@ def start():
     _forget_visitor()
     if locale in LOCALES:
         session["locale"] = locale
-    _save({"service": form.service.data, "key": secrets.token_urlsafe(24)})
+    # The visit's idempotency key: in the draft for the confirm form, and in the session for
+    # the ticket screen, which finds the visit by it once the draft is gone.
+    key = session["visit_key"] = secrets.token_urlsafe(24)
+    _save({"service": form.service.data, "key": key})
     return redirect(url_for(".notice"))
 
 
@@ -216,19 +219,17 @@ def review():
 
 @bp.post("/confirm")
 def confirm():
-    # CSRFProtect has checked this POST's token before the view; the form checks the key.
-    form = ConfirmForm(meta={"csrf": False})
+    # CSRFProtect has checked this POST's token before the view. The key is read without a
+    # form: it is compared with the draft's (or looked up as a whole), never stored as typed.
+    key = request.form.get("key", "")
     draft, elsewhere = _require("review")
-    if not form.validate():
+    if not ConfirmForm.KEY_LENGTH[0] <= len(key) <= ConfirmForm.KEY_LENGTH[1]:
         return elsewhere or redirect(url_for(".review"))
-    key = form.key.data
     if elsewhere or key != draft.get("key"):
         # No draft for this key: a second tap after the first registered (its draft is
         # forgotten), or a stale page whose key never made a visit.
-        visit = operations.find_by_key(key)
-        if visit is None:
+        if operations.find_by_key(key) is None:
             return elsewhere or redirect(url_for(".review"))
-        visit_id = visit.id
     else:
         # register() looks the key up again under the write lock: a double tap that
         # raced this one gets the visit the first tap made, and no second ticket.
@@ -243,21 +244,20 @@ def confirm():
                 category=draft.get("category"), body_name=draft.get("body_name"),
                 locale=session.get("locale") or current_app.config["KIOSK_DEFAULT_LOCALE"]),
             kiosk_id=current_app.config["KIOSK_ID"], idempotency_key=key, now=utcnow())
-        visit_id = made.visit_id
         if made.print_job_id is not None:
             # Queued by id only: the print worker reads the visit and renders the ticket.
             worker(current_app._get_current_object()).submit(made.print_job_id)
-    # The visit is registered: its draft is forgotten now, not at the next visitor's start, so
-    # the shared screen's /review and /identity no longer show it. A second tap finds the visit
-    # by its key.
-    _store().discard(session.pop("draft_id", None))
-    session["ticket"] = visit_id
-    session.modified = True
+        # The visit is registered: its draft is forgotten now, not at the next visitor's start,
+        # so the shared screen's /review and /identity no longer show it. A second tap finds
+        # the visit by its key, and so does the ticket screen: the session cookie is left as
+        # it was.
+        _store().discard(session.get("draft_id"))
     return redirect(url_for(".ticket"))
 
 
 def _ticket_visit() -> Visit | None:
-    return db.session.get(Visit, session.get("ticket") or "")
+    key = session.get("visit_key")
+    return operations.find_by_key(key) if isinstance(key, str) else None
 
 
 @bp.get("/ticket")

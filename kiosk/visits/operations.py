@@ -171,8 +171,10 @@ def _transaction() -> Iterator[tuple[Any, Any]]:
     and commit with it; otherwise on a connection of their own from the pool, without the
     session's bookkeeping.
     """
-    session = db.session()  # this thread's Session itself
-    if session.in_transaction() or session.new or session.dirty or session.deleted:
+    # This thread's Session, if the request made one (not made here: a confirm needs none).
+    session = db.session() if db.session.registry.has() else None
+    if session is not None and (session.in_transaction() or session.new or session.dirty
+                                or session.deleted):
         connection = session.connection()
         dbapi_connection, dialect = connection.connection.dbapi_connection, connection.dialect
         commit, rollback, release = session.commit, session.rollback, None

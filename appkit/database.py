@@ -4,19 +4,26 @@ through the DB-API for a path too hot for SQLAlchemy's statement machinery."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Table, insert
+from sqlalchemy import Date, DateTime, Table, Text, insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, registry as orm_registry
+from sqlalchemy.types import TypeEngine
 
 
-def own_database() -> SQLAlchemy:
-    """A Flask-SQLAlchemy extension with a fresh declarative base (typed `Mapped` columns)."""
+def own_database(datetime_type: type[TypeEngine] | TypeEngine = DateTime) -> SQLAlchemy:
+    """A Flask-SQLAlchemy extension with a fresh declarative base (typed `Mapped` columns).
+
+    A column declared by its annotation alone takes its type from it: `str` is TEXT (a
+    column with a length says `String(n)`), `date` DATE, `datetime` the app's `datetime_type`;
+    `X | None` is nullable, `X` NOT NULL.
+    """
 
     class Base(DeclarativeBase):
-        pass
+        registry = orm_registry(type_annotation_map={str: Text, date: Date, datetime: datetime_type})
 
     return SQLAlchemy(model_class=Base)
 

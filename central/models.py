@@ -7,7 +7,9 @@ foreign keys: a replica takes rows in the order they arrive, and integrity is
 the kiosk's. The case table adds the central office's handling fields; each
 change of those gets a row in `case_change`, the feed the kiosks pull.
 
-Times are naive UTC. Models never commit: central/operations.py does.
+Times are naive UTC. A column declared by its annotation alone is typed by it
+(appkit.database): `str` TEXT, `date` DATE, `datetime` DATETIME; `X | None` may
+be NULL. Models never commit: central/operations.py does.
 """
 
 from __future__ import annotations
@@ -124,7 +126,7 @@ class DeletedRow(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
-    deleted_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    deleted_at: Mapped[datetime]
 
 
 class Kiosk(db.Model):
@@ -142,15 +144,15 @@ class Kiosk(db.Model):
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     key_salt: Mapped[str] = mapped_column(String(64), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
-    last_push_at: Mapped[datetime | None] = mapped_column(DateTime)
-    last_pull_at: Mapped[datetime | None] = mapped_column(DateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    last_error_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_push_at: Mapped[datetime | None]
+    last_pull_at: Mapped[datetime | None]
+    last_error: Mapped[str | None]
+    last_error_at: Mapped[datetime | None]
     # The kiosk's last health summary (JSON, central/fleet.py), sent with each sync.
-    health: Mapped[str | None] = mapped_column(Text)
-    health_at: Mapped[datetime | None] = mapped_column(DateTime)
+    health: Mapped[str | None]
+    health_at: Mapped[datetime | None]
 
 
 class SeenNonce(db.Model):
@@ -179,7 +181,7 @@ class CaseChange(db.Model):
     xid: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     case_id: Mapped[str] = mapped_column(String(36), nullable=False)
     kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
-    changed_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    changed_at: Mapped[datetime]
 
 
 class DeskSignInFailure(FailedSignIn, db.Model):
@@ -188,7 +190,7 @@ class DeskSignInFailure(FailedSignIn, db.Model):
     __tablename__ = "desk_sign_in_failure"
     __table_args__ = FailedSignIn.indexes(__tablename__)
 
-    at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    at: Mapped[datetime]
 
 
 class StaffUser(SignInUser, UserMixin, db.Model):
@@ -198,7 +200,7 @@ class StaffUser(SignInUser, UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     display_name: Mapped[str] = mapped_column(String(100), nullable=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    created_at: Mapped[datetime]
     # central.roles.Role: viewer, handler or admin.
     role: Mapped[str] = mapped_column(String(16), nullable=False, server_default="handler")
 
@@ -212,12 +214,12 @@ class DeskAudit(db.Model):
     __tablename__ = "desk_audit"
 
     id: Mapped[int] = mapped_column(BigSerial, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(64), nullable=False)
     action: Mapped[str] = mapped_column(String(32), nullable=False)
     # Empty for what concerns no one case: a search, a petitioner's page.
     case_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    detail: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None]
 
 
 class ProgressLookup(db.Model):
@@ -254,12 +256,12 @@ class Supervision(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(String(36), nullable=False)
     body_name: Mapped[str] = mapped_column(String(100), nullable=False)
-    due_on: Mapped[date] = mapped_column(Date, nullable=False)
-    note: Mapped[str | None] = mapped_column(Text)
-    opened_on: Mapped[date] = mapped_column(Date, nullable=False)
+    due_on: Mapped[date]
+    note: Mapped[str | None]
+    opened_on: Mapped[date]
     opened_by: Mapped[str] = mapped_column(String(64), nullable=False)
-    answer: Mapped[str | None] = mapped_column(Text)
-    answered_on: Mapped[date | None] = mapped_column(Date)
+    answer: Mapped[str | None]
+    answered_on: Mapped[date | None]
     answered_by: Mapped[str | None] = mapped_column(String(64))
     reminders: Mapped[list[Reminder]] = relationship(back_populates="supervision",
                                                      order_by="Reminder.id", lazy="selectin")
@@ -273,8 +275,8 @@ class Reminder(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     supervision_id: Mapped[int] = mapped_column(ForeignKey("supervision.id"), nullable=False,
                                                 index=True)
-    sent_on: Mapped[date] = mapped_column(Date, nullable=False)
-    note: Mapped[str] = mapped_column(Text, nullable=False)
+    sent_on: Mapped[date]
+    note: Mapped[str]
     sent_by: Mapped[str] = mapped_column(String(64), nullable=False)
     supervision: Mapped[Supervision] = relationship(back_populates="reminders")
 

@@ -6,12 +6,12 @@ from datetime import timezone
 
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
-from .extensions import db
 from .ids import new_id
 
 
-class UTCDateTime(db.TypeDecorator):
+class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime, stored naive (SQLite has no time zones)."""
 
     impl = DateTime

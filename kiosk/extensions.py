@@ -6,7 +6,9 @@ from flask_wtf import CSRFProtect
 
 from appkit.database import own_database
 
-db = own_database()
+from .columns import UTCDateTime
+
+db = own_database(datetime_type=UTCDateTime)  # a `datetime` column is stored as UTC
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

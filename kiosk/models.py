@@ -5,6 +5,9 @@ sent twice to the central office is still one record. Records the kiosk owns
 carry a `version` that each change bumps; the sync agent sends what is newer
 than the central office acknowledged. Times are UTC.
 
+A column declared by its annotation alone is typed by it (appkit.database):
+`str` TEXT, `date` DATE, `datetime` UTCDateTime; `X | None` may be NULL.
+
 Models describe data and never commit: operations (kiosk/*/operations.py)
 own the transactions.
 """
@@ -14,7 +17,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appkit.signin import FailedSignIn, SignInUser
@@ -69,7 +72,7 @@ class Person(Versioned, db.Model):
     address: Mapped[str | None] = mapped_column(String(200))
     is_deputy: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     # Set when retention removed the personal fields (kiosk/maintenance/retention.py).
-    personal_data_removed_on: Mapped[date | None] = mapped_column(Date)
+    personal_data_removed_on: Mapped[date | None]
 
 
 class Case(Versioned, db.Model):
@@ -93,48 +96,48 @@ class Case(Versioned, db.Model):
     person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"))
     category: Mapped[str | None] = mapped_column(String(20))
     body_name: Mapped[str | None] = mapped_column(String(100))
-    matter: Mapped[str | None] = mapped_column(Text)
-    request: Mapped[str | None] = mapped_column(Text)
-    registered_on: Mapped[date] = mapped_column(Date, nullable=False)
+    matter: Mapped[str | None]
+    request: Mapped[str | None]
+    registered_on: Mapped[date]
     urgent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     joint_supervision: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     # Derived by petition.lifecycle.stage from the facts below; never owned, never synced.
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="registered")
-    due_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None]
 
     # The window's decision and its handling (petition.lifecycle's window steps).
     disposition: Mapped[str | None] = mapped_column(String(20))
-    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_on: Mapped[date | None]
     extension_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    extension_reason: Mapped[str | None] = mapped_column(Text)
+    extension_reason: Mapped[str | None]
     forwarded_to: Mapped[str | None] = mapped_column(String(100))
     assigned_to: Mapped[str | None] = mapped_column(String(100))
-    assigned_due_on: Mapped[date | None] = mapped_column(Date)
-    not_accepted_reason: Mapped[str | None] = mapped_column(Text)
-    proper_channel: Mapped[str | None] = mapped_column(Text)
-    result: Mapped[str | None] = mapped_column(Text)
-    closed_on: Mapped[date | None] = mapped_column(Date)
+    assigned_due_on: Mapped[date | None]
+    not_accepted_reason: Mapped[str | None]
+    proper_channel: Mapped[str | None]
+    result: Mapped[str | None]
+    closed_on: Mapped[date | None]
     satisfaction: Mapped[str | None] = mapped_column(String(20))
 
     # The office's facts (petition.lifecycle's office steps), pulled by the sync agent.
-    reply_text: Mapped[str | None] = mapped_column(Text)
-    replied_on: Mapped[date | None] = mapped_column(Date)
-    office_closed_on: Mapped[date | None] = mapped_column(Date)
-    review_requested_on: Mapped[date | None] = mapped_column(Date)
-    review_decided_on: Mapped[date | None] = mapped_column(Date)
-    review_result: Mapped[str | None] = mapped_column(Text)
-    reexam_requested_on: Mapped[date | None] = mapped_column(Date)
-    reexam_decided_on: Mapped[date | None] = mapped_column(Date)
-    reexam_result: Mapped[str | None] = mapped_column(Text)
+    reply_text: Mapped[str | None]
+    replied_on: Mapped[date | None]
+    office_closed_on: Mapped[date | None]
+    review_requested_on: Mapped[date | None]
+    review_decided_on: Mapped[date | None]
+    review_result: Mapped[str | None]
+    reexam_requested_on: Mapped[date | None]
+    reexam_decided_on: Mapped[date | None]
+    reexam_result: Mapped[str | None]
     evaluation: Mapped[str | None] = mapped_column(String(20))
-    evaluated_on: Mapped[date | None] = mapped_column(Date)
+    evaluated_on: Mapped[date | None]
     # The office's word that this is the same matter as an earlier case (同一事项), and which.
-    same_matter_as: Mapped[str | None] = mapped_column(Text)
-    same_matter_summary: Mapped[str | None] = mapped_column(Text)
+    same_matter_as: Mapped[str | None]
+    same_matter_summary: Mapped[str | None]
     office_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
                                                 server_default="0")
-    office_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    office_updated_at: Mapped[datetime | None]
 
     person: Mapped[Person | None] = relationship()
 
@@ -157,7 +160,7 @@ class Visit(Versioned, db.Model):
     id: Mapped[str] = id_column()
     kiosk_id: Mapped[str] = mapped_column(String(64), nullable=False)
     service: Mapped[str] = mapped_column(String(20), nullable=False)
-    service_day: Mapped[date] = mapped_column(Date, nullable=False)
+    service_day: Mapped[date]
     ticket_seq: Mapped[int] = mapped_column(Integer, nullable=False)
     ticket_number: Mapped[str] = mapped_column(String(10), nullable=False)
     query_code: Mapped[str] = mapped_column(String(10), nullable=False, unique=True)
@@ -172,7 +175,7 @@ class Visit(Versioned, db.Model):
     locale: Mapped[str | None] = mapped_column(String(20))
     # At the window: which window called it, when, and who received it.
     window: Mapped[int | None] = mapped_column(Integer)
-    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    called_at: Mapped[datetime | None]
     received_by: Mapped[str | None] = mapped_column(String(64))
 
     person: Mapped[Person | None] = relationship()
@@ -234,7 +237,7 @@ class SignInFailure(FailedSignIn, db.Model):
     __tablename__ = "sign_in_failure"
     __table_args__ = FailedSignIn.indexes(__tablename__)
 
-    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    at: Mapped[datetime]
 
 
 class GroupRepresentative(Versioned, db.Model):
@@ -248,7 +251,7 @@ class GroupRepresentative(Versioned, db.Model):
     name: Mapped[str | None] = mapped_column(String(50))
     id_number: Mapped[str | None] = mapped_column(String(18))
     phone: Mapped[str | None] = mapped_column(String(20))
-    personal_data_removed_on: Mapped[date | None] = mapped_column(Date)
+    personal_data_removed_on: Mapped[date | None]
 
     visit: Mapped[Visit] = relationship(back_populates="representatives")
 
@@ -280,13 +283,13 @@ class PrintJob(db.Model):
     kind: Mapped[str] = mapped_column(String(20), nullable=False, default="ticket")
     status: Mapped[str] = mapped_column(String(20), nullable=False, default=JobStatus.PENDING,
                                         index=True)
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None]
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
                                                  index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
                                                  onupdate=utcnow)
-    printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    printed_at: Mapped[datetime | None]
 
     visit: Mapped[Visit | None] = relationship()
 
@@ -315,7 +318,7 @@ class AuditEntry(db.Model):
     entity: Mapped[str] = mapped_column(String(32), nullable=False)
     entity_id: Mapped[str | None] = mapped_column(String(36))
     person_id: Mapped[str | None] = mapped_column(String(36))
-    changes: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[str | None]
 
     @property
     def fields(self) -> dict[str, tuple[str | None, str | None]]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..columns import UTCDateTime
 from ..extensions import db
 
 
@@ -50,10 +49,10 @@ class SyncState(db.Model):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     acked_seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     cursor: Mapped[str | None] = mapped_column(String(64))
-    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_attempt_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str | None]
+    last_error_at: Mapped[datetime | None]
 
 
 class SyncHeld(db.Model):
@@ -72,5 +71,5 @@ class SyncHeld(db.Model):
     sync_seq: Mapped[int] = mapped_column(Integer, nullable=False)
     field: Mapped[str] = mapped_column(String(64), nullable=False)
     code: Mapped[str] = mapped_column(String(32), nullable=False)
-    message: Mapped[str] = mapped_column(Text, nullable=False)
-    held_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    message: Mapped[str]
+    held_at: Mapped[datetime]

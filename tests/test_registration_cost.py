@@ -142,6 +142,20 @@ def test_the_previous_visitors_review_page_tapped_again_never_shows_their_ticket
         assert db.session.scalar(select(func.count()).select_from(Visit)) == 1
 
 
+def test_only_the_drafts_own_key_registers_it_is_the_confirms_csrf_token(app, client, print_worker):
+    form = confirm_form(client)
+    # Another site posting with the visitor's cookie knows neither token nor key.
+    for forged in ({}, {"key": "k" * 32}, {"key": form["key"][:-1] + "x"},
+                   {"csrf_token": form["csrf_token"], "key": "k" * 32}):
+        answer = client.post("/confirm", data=forged)
+        assert answer.status_code == 302 and answer.headers["Location"].endswith("/review"), forged
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Visit)) == 0
+    assert client.post("/confirm", data={"key": form["key"]}).headers["Location"].endswith("/ticket")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Visit)) == 1
+
+
 def test_the_rows_are_those_the_visitor_entered_with_the_case_due_for_a_decision(app, client, print_worker):
     client.post("/confirm", data=confirm_form(client, service="group", name="李四", group=(6, 2)))
     with app.app_context():

@@ -218,9 +218,13 @@ def review():
 
 
 @bp.post("/confirm")
+@csrf.exempt
 def confirm():
-    # CSRFProtect has checked this POST's token before the view. The key is read without a
-    # form: it is compared with the draft's (or looked up as a whole), never stored as typed.
+    # The key is this form's synchronizer token, and a stronger one than the session-wide CSRF
+    # token: 24 random bytes held server-side in this session's draft, in no page but this
+    # visitor's review screen. Only a POST carrying the draft's own key registers; any other
+    # key at most finds the visit it made before and writes nothing. It is read without a
+    # form: compared with the draft's (or looked up as a whole), never stored as typed.
     key = request.form.get("key", "")
     draft, elsewhere = _require("review")
     if not ConfirmForm.KEY_LENGTH[0] <= len(key) <= ConfirmForm.KEY_LENGTH[1]:

@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, delete, literal_column, select, text, update
+from sqlalchemy import String, and_, any_, bindparam, delete, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from petition import lifecycle
@@ -123,16 +123,32 @@ def _upsert(table_name: str):
 def _lock_kiosk(kiosk_id: str, now: datetime) -> None:
     """Take this kiosk's row lock for the transaction (PostgreSQL; SQLite's write lock likewise):
     its pushes apply one at a time, so a tombstone and a late push cannot cross."""
-    db.session.execute(update(Kiosk).where(Kiosk.id == kiosk_id).values(last_push_at=now))
+    kiosks = Kiosk.__table__  # Core: no ORM bookkeeping for an UPDATE no object holds
+    db.session.execute(update(kiosks).where(kiosks.c.id == kiosk_id).values(last_push_at=now))
 
 
-def _refuse_foreign(kiosk_id: str, table_name: str, ids: list[str], rows: list[dict]) -> None:
-    """Refuse, by name, the records whose id is (or was) another kiosk's row."""
+def _among(column, ids: list[str]):
+    """`column IN ids`; on PostgreSQL as `= ANY(:ids)`, one array parameter, so a batch's 500
+    ids are neither expanded into 500 parameters nor parsed again by the driver each time."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(bindparam("ids", ids, type_=postgresql.ARRAY(String)))
+    return column.in_(ids)
+
+
+def _tombstones(table_name: str, ids: list[str]) -> dict[str, tuple[int, str]]:
+    """The tombstones of these ids: (version, kiosk) by id."""
+    return {row_id: (version, owner) for row_id, version, owner in db.session.execute(
+        select(DeletedRow.id, DeletedRow.version, DeletedRow.kiosk_id).where(
+            DeletedRow.table_name == table_name, _among(DeletedRow.id, ids)))}
+
+
+def _refuse_foreign(kiosk_id: str, table_name: str, ids: list[str], rows: list[dict],
+                    tombstones: dict[str, tuple[int, str]]) -> None:
+    """Refuse, by name, the records whose id is (or was: `tombstones`) another kiosk's row."""
     mirror = MIRRORS[table_name]
-    foreign = set(db.session.scalars(select(mirror.c.id).where(mirror.c.id.in_(ids),
+    foreign = set(db.session.scalars(select(mirror.c.id).where(_among(mirror.c.id, ids),
                                                                mirror.c.kiosk_id != kiosk_id)))
-    foreign.update(db.session.scalars(select(DeletedRow.id).where(
-        DeletedRow.table_name == table_name, DeletedRow.id.in_(ids), DeletedRow.kiosk_id != kiosk_id)))
+    foreign.update(row_id for row_id, (_, owner) in tombstones.items() if owner != kiosk_id)
     if not foreign:
         return
     db.session.rollback()
@@ -142,11 +158,6 @@ def _refuse_foreign(kiosk_id: str, table_name: str, ids: list[str], rows: list[d
                for row in rows if row["id"] in foreign]
     raise CentralError(403, "wrong_kiosk", f"{len(refused)} record(s) refused: {refused[0].message}; "
                                            f"a kiosk sends only its own records", refused=refused)
-
-
-def _tombstones(table_name: str, ids: list[str]) -> dict[str, int]:
-    return dict(db.session.execute(select(DeletedRow.id, DeletedRow.version).where(
-        DeletedRow.table_name == table_name, DeletedRow.id.in_(ids))).all())
 
 
 def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -> IngestResult:
@@ -163,8 +174,9 @@ def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -
                                                f"records", refused=refused)
     _lock_kiosk(kiosk_id, now)
     ids = list({row["id"] for row in rows})
-    _refuse_foreign(kiosk_id, table_name, ids, rows)
-    deleted = _tombstones(table_name, ids)
+    tombstones = _tombstones(table_name, ids)
+    _refuse_foreign(kiosk_id, table_name, ids, rows, tombstones)
+    deleted = {row_id: version for row_id, (version, _) in tombstones.items()}
     newest: dict[str, dict] = {}
     for row in rows:
         if row["version"] <= deleted.get(row["id"], 0):
@@ -211,21 +223,21 @@ def _ingest_deletions(kiosk_id: str, rows: list[dict], *, now: datetime) -> Inge
     for name, deletions in rows_by_table.items():
         mirror = MIRRORS[name]
         ids = list({row["id"] for row in deletions})
-        _refuse_foreign(kiosk_id, name, ids, deletions)
+        tombstones = _tombstones(name, ids)
+        _refuse_foreign(kiosk_id, name, ids, deletions, tombstones)
         versions = {row["id"]: row["version"] for row in deletions}
         for row in deletions:
             versions[row["id"]] = max(versions[row["id"]], row["version"])
-        gone = db.session.execute(delete(mirror).where(mirror.c.id.in_(ids), mirror.c.kiosk_id == kiosk_id)
+        gone = db.session.execute(delete(mirror).where(_among(mirror.c.id, ids), mirror.c.kiosk_id == kiosk_id)
                                   .returning(mirror.c.id, mirror.c.version)).all()
         applied += len(gone)
         for row_id, version in gone:
             versions[row_id] = max(versions[row_id], version)
-        known = _tombstones(name, ids)
         for row_id, version in versions.items():
-            if row_id not in known:
+            if row_id not in tombstones:
                 db.session.add(DeletedRow(table_name=name, id=row_id, kiosk_id=kiosk_id, version=version,
                                           deleted_at=now))
-            elif version > known[row_id]:
+            elif version > tombstones[row_id][0]:
                 db.session.execute(update(DeletedRow).where(DeletedRow.table_name == name,
                                                             DeletedRow.id == row_id).values(version=version))
     db.session.commit()

@@ -142,15 +142,21 @@ def _tombstones(table_name: str, ids: list[str]) -> dict[str, tuple[int, str]]:
             DeletedRow.table_name == table_name, _among(DeletedRow.id, ids)))}
 
 
-def _refuse_foreign(kiosk_id: str, table_name: str, ids: list[str], rows: list[dict],
-                    tombstones: dict[str, tuple[int, str]]) -> None:
-    """Refuse, by name, the records whose id is (or was: `tombstones`) another kiosk's row."""
+def _refuse_foreign(kiosk_id: str, table_name: str, ids: list[str],
+                    rows: list[dict]) -> dict[str, tuple[int, str]]:
+    """Refuse, by name, the records whose id is (or was) another kiosk's row; else the ids'
+    tombstones, for the caller's version checks.
+
+    The mirror is read before the tombstones: another kiosk's deletion, which moves a row from
+    one to the other in one commit, cannot fall between the two reads unseen.
+    """
     mirror = MIRRORS[table_name]
     foreign = set(db.session.scalars(select(mirror.c.id).where(_among(mirror.c.id, ids),
                                                                mirror.c.kiosk_id != kiosk_id)))
+    tombstones = _tombstones(table_name, ids)
     foreign.update(row_id for row_id, (_, owner) in tombstones.items() if owner != kiosk_id)
     if not foreign:
-        return
+        return tombstones
     db.session.rollback()
     refused = [protocol.Refusal(table_name if "table_name" not in row else protocol.DELETIONS,
                                 row["id"], row["sync_seq"], "id", "wrong_kiosk",
@@ -174,8 +180,7 @@ def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -
                                                f"records", refused=refused)
     _lock_kiosk(kiosk_id, now)
     ids = list({row["id"] for row in rows})
-    tombstones = _tombstones(table_name, ids)
-    _refuse_foreign(kiosk_id, table_name, ids, rows, tombstones)
+    tombstones = _refuse_foreign(kiosk_id, table_name, ids, rows)
     deleted = {row_id: version for row_id, (version, _) in tombstones.items()}
     newest: dict[str, dict] = {}
     for row in rows:
@@ -223,8 +228,7 @@ def _ingest_deletions(kiosk_id: str, rows: list[dict], *, now: datetime) -> Inge
     for name, deletions in rows_by_table.items():
         mirror = MIRRORS[name]
         ids = list({row["id"] for row in deletions})
-        tombstones = _tombstones(name, ids)
-        _refuse_foreign(kiosk_id, name, ids, deletions, tombstones)
+        tombstones = _refuse_foreign(kiosk_id, name, ids, deletions)
         versions = {row["id"]: row["version"] for row in deletions}
         for row in deletions:
             versions[row["id"]] = max(versions[row["id"]], row["version"])

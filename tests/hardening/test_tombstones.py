@@ -124,3 +124,50 @@ def test_the_kiosk_records_the_deleted_rows_version(app):
         from kiosk.sync_agent.records import SyncDeletion
         assert [(d.table_name, d.version) for d in db.session.scalars(select(SyncDeletion))] == [
             ("material", 4)]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("moment", ["before", "after"])
+@pytest.mark.parametrize("kind", ["record", "deletion"])
+def test_another_kiosks_deletion_committing_during_a_push_cannot_let_its_id_through(
+        central_app, monkeypatch, moment, kind):
+    # A kiosk pushing another kiosk's id is refused even when that kiosk's deletion of the row
+    # commits while the push is being checked: the row is then in the mirror or in the
+    # tombstones, whichever the check reads when.
+    import threading
+
+    from central import ingest
+
+    owner = register_kiosk(central_app, KIOSK)
+    intruder = register_kiosk(central_app, "kiosk-other")
+    api = central_app.test_client()
+    assert push(api, owner, [material("m1", 1, 1)], table="material")[0].json["applied"] == 1
+    read_tombstones = ingest._tombstones
+    injected = []
+
+    def deleted_meanwhile(table_name, ids):
+        if injected:  # the owner's own deletion reads its tombstones as usual
+            return read_tombstones(table_name, ids)
+        injected.append(True)
+
+        def owner_deletes():
+            injected.append(push(central_app.test_client(), owner, [deletion("m1", 2, 2)],
+                                 table=protocol.DELETIONS)[0].json)
+        if moment == "after":
+            found = read_tombstones(table_name, ids)
+        deleting = threading.Thread(target=owner_deletes)  # its own request and connection
+        deleting.start()
+        deleting.join()
+        return found if moment == "after" else read_tombstones(table_name, ids)
+
+    monkeypatch.setattr(ingest, "_tombstones", deleted_meanwhile)
+    if kind == "record":
+        answer = push(api, intruder, [material("m1", 9, 1)], table="material", kiosk="kiosk-other")[0]
+    else:
+        answer = push(api, intruder, [deletion("m1", 9, 1)], table=protocol.DELETIONS,
+                      kiosk="kiosk-other")[0]
+    assert injected[1]["applied"] == 1  # the owner's deletion did commit in the middle
+    assert answer.status_code == 403 and answer.json["refused"][0]["id"] == "m1"
+    monkeypatch.undo()
+    assert central_rows(central_app, "material", KIOSK) == []
+    assert central_rows(central_app, "material", "kiosk-other") == []

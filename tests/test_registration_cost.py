@@ -134,7 +134,7 @@ def test_the_previous_visitors_review_page_tapped_again_never_shows_their_ticket
     # The first visitor's key posted in the next visitor's session (their old page's token
     # was cleared with their session at the next 开始).
     again = client.post("/confirm", data={**first, "csrf_token": token})
-    assert again.headers["Location"].endswith("/ticket")
+    assert again.headers["Location"].endswith("/review")  # back to their own review screen
     page = client.get("/ticket")
     assert page.status_code == 302 and "A001" not in page.get_data(as_text=True)
     assert client.get("/review").status_code == 200  # the next visitor's entries are kept

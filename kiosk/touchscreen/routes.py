@@ -8,6 +8,7 @@ is also `no-store`).
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
 from datetime import datetime
@@ -229,10 +230,11 @@ def confirm():
     draft, elsewhere = _require("review")
     if not ConfirmForm.KEY_LENGTH[0] <= len(key) <= ConfirmForm.KEY_LENGTH[1]:
         return elsewhere or redirect(url_for(".review"))
-    if elsewhere or key != draft.get("key"):
+    if elsewhere or not hmac.compare_digest(key.encode(), draft.get("key", "").encode()):
         # No draft for this key: a second tap after the first registered (its draft is
-        # forgotten), or a stale page whose key never made a visit.
-        if operations.find_by_key(key) is None:
+        # forgotten), or a stale page (a key that made no visit, or an earlier visitor's:
+        # the ticket screen shows this session's visit only).
+        if key != session.get("visit_key") or operations.find_by_key(key) is None:
             return elsewhere or redirect(url_for(".review"))
     else:
         # register() looks the key up again under the write lock: a double tap that

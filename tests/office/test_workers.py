@@ -46,10 +46,18 @@ def test_the_progress_limit_holds_across_two_workers(office):
     def look_up(_n):
         return Client(port).post_form("/", {"code": "00000-00000"})[0]
 
+    def lookup_workers() -> set[str]:
+        return {line.split(" ", 1)[0] for line in log.read_text().splitlines() if '"POST / ' in line}
+
+    # Rounds of lookups until both workers have answered some (the second may still be loading
+    # the app when the first answers), well inside the limit's minute.
+    answers: list[int] = []
+    deadline = time.monotonic() + 30
     with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(look_up, range(40)))
-    assert sorted(answers) == [200] * LIMIT + [429] * (40 - LIMIT)
-    assert len(worker_pids(log, "/")) == 2, "both workers answered lookups"
+        while len(lookup_workers()) < 2 and time.monotonic() < deadline:
+            answers += pool.map(look_up, range(40))
+    assert len(lookup_workers()) == 2, "both workers answered lookups"
+    assert sorted(answers) == [200] * LIMIT + [429] * (len(answers) - LIMIT)
 
 
 def test_no_5xx_while_twenty_desk_users_search_and_two_kiosks_push(office):

@@ -232,7 +232,8 @@ def _ingest_deletions(kiosk_id: str, rows: list[dict], *, now: datetime) -> Inge
         versions = {row["id"]: row["version"] for row in deletions}
         for row in deletions:
             versions[row["id"]] = max(versions[row["id"]], row["version"])
-        gone = db.session.execute(delete(mirror).where(_among(mirror.c.id, ids), mirror.c.kiosk_id == kiosk_id)
+        gone = db.session.execute(delete(mirror)
+                                  .where(_among(mirror.c.id, ids), mirror.c.kiosk_id == kiosk_id)
                                   .returning(mirror.c.id, mirror.c.version)).all()
         applied += len(gone)
         for row_id, version in gone:

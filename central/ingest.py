@@ -181,10 +181,9 @@ def ingest(kiosk_id: str, table_name: str, rows: list[dict], *, now: datetime) -
     _lock_kiosk(kiosk_id, now)
     ids = list({row["id"] for row in rows})
     tombstones = _refuse_foreign(kiosk_id, table_name, ids, rows)
-    deleted = {row_id: version for row_id, (version, _) in tombstones.items()}
     newest: dict[str, dict] = {}
     for row in rows:
-        if row["version"] <= deleted.get(row["id"], 0):
+        if row["id"] in tombstones and row["version"] <= tombstones[row["id"]][0]:
             continue  # deleted at the kiosk: this copy is older than its tombstone
         row = dict(row, kiosk_id=kiosk_id, received_at=now)
         if table_name == "case":

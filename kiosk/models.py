@@ -17,11 +17,12 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from appkit.signin import FailedSignIn, SignInUser
 from petition.clock import utcnow
+from sync import protocol
 
 from .columns import UTCDateTime, id_column
 from .extensions import db
@@ -75,7 +76,17 @@ class Person(Versioned, db.Model):
     personal_data_removed_on: Mapped[date | None]
 
 
-class Case(Versioned, db.Model):
+_KINDS = {protocol.STR: Text, protocol.INT: Integer, protocol.BOOL: Boolean, protocol.DATE: Date,
+          protocol.DATETIME: UTCDateTime}
+
+#: The office's facts of a case (reply, conclusion, 复查, 复核, evaluation, same matter), a
+#: column for each field the change feed carries (sync.fields.OFFICE_CASE_RULES), so the kiosk's
+#: copy and the office's mirror (central/models.py) are declared by the same list.
+OfficeFacts = type("OfficeFacts", (), {
+    name: mapped_column(_KINDS[rule.kind]) for name, rule in protocol.OFFICE_CASE_RULES.items()})
+
+
+class Case(Versioned, OfficeFacts, db.Model):
     """A petition matter (信访事项): what the visitor asks, and how it is handled.
 
     The window's facts (registration, decision, closing) are the kiosk's and
@@ -120,24 +131,11 @@ class Case(Versioned, db.Model):
     closed_on: Mapped[date | None]
     satisfaction: Mapped[str | None] = mapped_column(String(20))
 
-    # The office's facts (petition.lifecycle's office steps), pulled by the sync agent.
-    reply_text: Mapped[str | None]
-    replied_on: Mapped[date | None]
-    office_closed_on: Mapped[date | None]
-    review_requested_on: Mapped[date | None]
-    review_decided_on: Mapped[date | None]
-    review_result: Mapped[str | None]
-    reexam_requested_on: Mapped[date | None]
-    reexam_decided_on: Mapped[date | None]
-    reexam_result: Mapped[str | None]
+    # The office's facts (petition.lifecycle's office steps), pulled by the sync agent: the
+    # columns of OfficeFacts, with these two declared as the kiosk has always stored them.
     evaluation: Mapped[str | None] = mapped_column(String(20))
-    evaluated_on: Mapped[date | None]
-    # The office's word that this is the same matter as an earlier case (同一事项), and which.
-    same_matter_as: Mapped[str | None]
-    same_matter_summary: Mapped[str | None]
     office_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
                                                 server_default="0")
-    office_updated_at: Mapped[datetime | None]
 
     person: Mapped[Person | None] = relationship()
 

@@ -1,14 +1,16 @@
 """Settings declared once: name, default, type and one line of help.
 
-Each app lists its own `Setting`s (kiosk/settings.py, central/settings.py);
-its factory reads the defaults, then `config.py` in its instance folder, then
-the environment. The README's configuration tables are checked against those
-lists by a test, so the documentation cannot drift from the code.
+Each app declares its own settings as data (kiosk/settings.toml,
+central/settings.toml), which `load` turns into `Setting`s; its factory reads
+the defaults, then `config.py` in its instance folder, then the environment.
+The README's configuration tables are checked against those lists by a test,
+so the documentation cannot drift from the code.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +36,34 @@ class Setting:
     @property
     def env_name(self) -> str:
         return f"{self.prefix}_{self.name}"
+
+
+#: How a value from the environment is read, by the type of the setting's default.
+_PARSE_BY_TYPE: dict[type, Callable[[str], Any]] = {str: str, int: int, float: float, bool: parse_bool}
+
+
+def load(path: os.PathLike, prefix: str,
+         parsers: Mapping[str, Callable[[str], Any]] | None = None) -> tuple[Setting, ...]:
+    """The settings a TOML file declares, in its order.
+
+    Each is a table named as the setting, with its `default` (whose TOML type is the
+    setting's: text, integer, float or boolean) and `help`, and optionally `parse`, the
+    name of one of `parsers` for a value its type alone does not check.
+    """
+    with open(path, "rb") as handle:
+        tables = tomllib.load(handle)
+    settings = []
+    for name, table in tables.items():
+        if not {"default", "help"} <= set(table):
+            raise ValueError(f"{path}: [{name}] needs `default` and `help`")
+        if unknown := set(table) - {"default", "help", "parse"}:
+            raise ValueError(f"{path}: [{name}] has keys no setting has: {', '.join(sorted(unknown))}")
+        if "parse" in table:
+            parse = (parsers or {})[table["parse"]]
+        else:
+            parse = _PARSE_BY_TYPE[type(table["default"])]
+        settings.append(Setting(name, table["default"], parse, table["help"], prefix))
+    return tuple(settings)
 
 
 def defaults(settings: tuple[Setting, ...]) -> dict[str, Any]:

@@ -54,16 +54,31 @@ def load(path: os.PathLike, prefix: str,
         tables = tomllib.load(handle)
     settings = []
     for name, table in tables.items():
-        if not {"default", "help"} <= set(table):
-            raise ValueError(f"{path}: [{name}] needs `default` and `help`")
+        where = f"{path}: [{name}]"
+        if not isinstance(table, dict) or not {"default", "help"} <= set(table):
+            raise ValueError(f"{where} needs to be a table with `default` and `help`")
         if unknown := set(table) - {"default", "help", "parse"}:
-            raise ValueError(f"{path}: [{name}] has keys no setting has: {', '.join(sorted(unknown))}")
+            raise ValueError(f"{where} has keys no setting has: {', '.join(sorted(unknown))}")
         if "parse" in table:
-            parse = (parsers or {})[table["parse"]]
-        else:
+            if table["parse"] not in (parsers or {}):
+                raise ValueError(f"{where} names a parser there is not: {table['parse']!r}")
+            parse = parsers[table["parse"]]
+        elif type(table["default"]) in _PARSE_BY_TYPE:
             parse = _PARSE_BY_TYPE[type(table["default"])]
+        else:
+            raise ValueError(f"{where} has a default that is not text, an integer, a float or a "
+                             f"boolean: {table['default']!r}")
         settings.append(Setting(name, table["default"], parse, table["help"], prefix))
     return tuple(settings)
+
+
+def markdown_table(settings: tuple[Setting, ...]) -> str:
+    """The README's configuration table of `settings`: variable, default and help, in order."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for setting in settings:
+        default = setting.default if setting.default != "" else "(empty)"
+        rows.append(f"| `{setting.env_name}` | `{default}` | {setting.help} |")
+    return "\n".join(rows)
 
 
 def defaults(settings: tuple[Setting, ...]) -> dict[str, Any]:

@@ -80,7 +80,7 @@ _KINDS = {protocol.STR: Text, protocol.INT: Integer, protocol.BOOL: Boolean, pro
           protocol.DATETIME: UTCDateTime}
 
 #: The office's facts of a case (reply, conclusion, 复查, 复核, evaluation, same matter), a
-#: column for each field the change feed carries (sync.fields.OFFICE_CASE_RULES), so the kiosk's
+#: column for each field the change feed carries (sync.protocol.OFFICE_CASE_RULES), so the kiosk's
 #: copy and the office's mirror (central/models.py) are declared by the same list.
 OfficeFacts = type("OfficeFacts", (), {
     name: mapped_column(_KINDS[rule.kind]) for name, rule in protocol.OFFICE_CASE_RULES.items()})

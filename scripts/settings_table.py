@@ -3,12 +3,13 @@
     .venv/bin/python scripts/settings_table.py            the kiosk's KIOSK_* table
     .venv/bin/python scripts/settings_table.py central    the central app's CENTRAL_* table
 
-A test checks the README against the declarations, so after adding a setting
-paste this output over the table.
+A test checks the README's tables against the declarations, row by row, so after adding
+or changing a setting paste this output over its table.
 """
 
 import sys
 
+from appkit.settings import markdown_table
 from kiosk.settings import SETTINGS
 
 
@@ -16,11 +17,7 @@ def main() -> None:
     settings = SETTINGS
     if sys.argv[1:] == ["central"]:
         from central.settings import SETTINGS as settings
-    print("| variable | default | meaning |")
-    print("|---|---|---|")
-    for setting in settings:
-        default = setting.default if setting.default != "" else "(empty)"
-        print(f"| `{setting.env_name}` | `{default}` | {setting.help} |")
+    print(markdown_table(settings))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from appkit.passwords import hash_password
+from appkit import passwords
 from appkit.signin import end_sessions
 
 from . import audit
@@ -43,7 +43,7 @@ def save(username: str, *, name: str, role: str, password: str, by: str, now: da
         user = StaffUser(username=username, created_at=now, display_name=name, password_hash="")
         db.session.add(user)
     user.display_name, user.active, user.role = name, True, role.value
-    user.password_hash = hash_password(password)
+    user.password_hash = passwords.hash_password(password)
     end_sessions(user)  # a new password signs out every session made with the old one
     audit.record(by, "account", None, now=now, detail=f"{username}: {role.value}, active, password set")
     db.session.commit()

@@ -22,6 +22,27 @@ from tests.support.staff import PASSWORD, sign_in
 pytest_plugins = ["tests.support.fixtures"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_hash_per_password():
+    """Each password the tests give is hashed once per session, and that hash is stored for
+    every account given it: argon2 with the production parameters takes a quarter of a second
+    a hash, and the fixtures make accounts for hundreds of tests. Every sign-in still
+    verifies with those parameters; only the salt is shared between the tests' accounts."""
+    from appkit import passwords
+
+    hashed: dict[str, str] = {}
+    real = passwords.hash_password
+
+    def hash_once(password: str) -> str:
+        if password not in hashed:
+            hashed[password] = real(password)
+        return hashed[password]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "hash_password", hash_once)
+        yield
+
+
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory) -> Path:
     from kiosk.database import upgrade
